@@ -1,0 +1,41 @@
+# The README's two commands: `make study` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.negstudy-installed
+DATASET ?= synthetic
+WORKERS ?= 2
+export OMP_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
+
+.PHONY: install test check-clean study clean-study bench
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	@# torch first: a bare `torch` requirement would pull several GB of CUDA wheels (see GUIDE)
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# nbdev-clean / nbdev-export must be no-ops: the notebooks are clean and the module is in sync
+check-clean: install
+	@before=$$(find nbs negstudy -type f \( -name '*.ipynb' -o -name '*.py' \) -not -path '*/.ipynb_checkpoints/*' | sort | xargs sha256sum); \
+	$(VENV)/bin/nbdev-clean >/dev/null && $(VENV)/bin/nbdev-export >/dev/null; \
+	after=$$(find nbs negstudy -type f \( -name '*.ipynb' -o -name '*.py' \) -not -path '*/.ipynb_checkpoints/*' | sort | xargs sha256sum); \
+	if [ "$$before" != "$$after" ]; then diff <(echo "$$before") <(echo "$$after"); \
+	  echo "nbdev-clean or nbdev-export changed the files above: run them and commit the result"; exit 1; fi
+	@echo "notebooks clean, module in sync"
+
+test: check-clean
+	$(PY) -m pytest -n 2 -q tests
+
+study: install
+	$(VENV)/bin/negstudy grid studies/quickstart.yaml --dataset $(DATASET) --workers $(WORKERS)
+	$(VENV)/bin/negstudy report runs/quickstart-$(DATASET) --figures figures/quickstart-$(DATASET)
+
+bench: install
+	$(PY) bench/data.py
+	$(PY) bench/samplers.py
