@@ -191,6 +191,7 @@ d = { 'settings': { 'branch': 'main',
                                  'negstudy.theory.top_m_mean': ('theory.html#top_m_mean', 'negstudy/theory.py')},
             'negstudy.train': { 'negstudy.train.FitResult': ('train.html#fitresult', 'negstudy/train.py'),
                                 'negstudy.train._batches': ('train.html#_batches', 'negstudy/train.py'),
+                                'negstudy.train.csr_take': ('train.html#csr_take', 'negstudy/train.py'),
                                 'negstudy.train.evaluate': ('train.html#evaluate', 'negstudy/train.py'),
                                 'negstudy.train.fit': ('train.html#fit', 'negstudy/train.py'),
                                 'negstudy.train.padded_history': ('train.html#padded_history', 'negstudy/train.py')}}}
