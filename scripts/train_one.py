@@ -20,7 +20,7 @@ def main(argv=None):
     ap.add_argument('--sampler-kw', default='{}', help='JSON, e.g. {"n_neg": 1, "share": "position"}')
     ap.add_argument('--loss-kw', default='{}'); ap.add_argument('--epochs', type=int, default=200)
     ap.add_argument('--max-len', type=int, default=200); ap.add_argument('--d', type=int, default=64)
-    ap.add_argument('--blocks', type=int, default=2); ap.add_argument('--heads', type=int, default=1)
+    ap.add_argument('--blocks', type=int, default=2); ap.add_argument('--attn', default='prenorm'); ap.add_argument('--heads', type=int, default=1)
     ap.add_argument('--dropout', type=float, default=0.2); ap.add_argument('--lr', type=float, default=1e-3)
     ap.add_argument('--wd', type=float, default=0.0); ap.add_argument('--batch', type=int, default=128)
     ap.add_argument('--seed', type=int, default=0); ap.add_argument('--eval-every', type=int, default=1)
@@ -28,7 +28,7 @@ def main(argv=None):
     ap.add_argument('--device'); ap.add_argument('--out', required=True)
     a = ap.parse_args(argv)
     x = load(a.dataset, a.data_dir); sp = split(x, a.protocol, test=a.test_frac, valid=a.valid_frac, seed=a.seed)
-    mkw = dict(d=a.d) if a.model == 'mf' else dict(d=a.d, dropout=a.dropout, **({'n_blocks': a.blocks, 'n_heads': a.heads} if a.model == 'sasrec' else {}))
+    mkw = dict(d=a.d) if a.model == 'mf' else dict(d=a.d, dropout=a.dropout, **({'n_blocks': a.blocks, 'n_heads': a.heads, 'attn': a.attn} if a.model == 'sasrec' else {}))
     r = fit(sp, a.model, a.sampler, a.loss, epochs=a.epochs, batch_size=a.batch, lr=a.lr, weight_decay=a.wd, max_len=a.max_len,
             model_kw=mkw, sampler_kw=json.loads(a.sampler_kw), loss_kw=json.loads(a.loss_kw), patience=a.patience,
             eval_every=a.eval_every, device=a.device, seed=a.seed, time_budget_s=a.time_budget, progress=False,
@@ -39,7 +39,7 @@ def main(argv=None):
                device_name=torch.cuda.get_device_name() if dev.type == 'cuda' else platform.processor() or platform.machine(),
                torch=torch.__version__, negstudy=negstudy.__version__, history=r.history)
     write_json(a.out, out); k0 = a.ks.split(",")[0]
-    print(f"{a.dataset} {a.model} {a.sampler} {a.loss}: test {k0}: NDCG {r.test[f"ndcg@{k0}"]:.4f} HR {r.test[f"hr@{k0}"]:.4f} "
+    print(f"{a.dataset} {a.model} {a.sampler} {a.loss}: test {k0}: NDCG {r.test['ndcg@' + k0]:.4f} HR {r.test['hr@' + k0]:.4f} "
           f"(best epoch {r.best_epoch}, {len(r.history)} epochs, {r.wall_s:.0f}s on {out['device_name']})")
 
 if __name__ == '__main__': main()
