@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.negstudy-installed
 DATASET ?= synthetic
 WORKERS ?= 2
+DEVICE ?= auto
+EXECUTOR ?= papermill
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
@@ -33,7 +35,7 @@ test: check-clean
 	$(PY) -m pytest -n 2 -q tests
 
 study: install
-	$(VENV)/bin/negstudy grid studies/quickstart.yaml --dataset $(DATASET) --workers $(WORKERS)
+	$(VENV)/bin/negstudy grid studies/quickstart.yaml --dataset $(DATASET) --workers $(WORKERS) --device $(DEVICE) --executor $(EXECUTOR)
 	$(VENV)/bin/negstudy report runs/quickstart-$(DATASET) --figures figures/quickstart-$(DATASET)
 
 bench: install
