@@ -1,4 +1,5 @@
 """Fuzz the text loaders: randomly corrupted copies of fixtures may only raise negstudy's own errors."""
+import os
 import numpy as np, pytest
 from hypothesis import given, settings, strategies as st, HealthCheck
 from negstudy.core import NegstudyError
@@ -33,7 +34,10 @@ def loaders(tmp_path):
     def inter(raw): p = tmp_path / 'r.inter'; p.write_bytes(raw); return data.load_inter(p)
     return [(seq, SEQ), (tsv, TSV), (udata, UDATA), (inter, INTER)]
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = bool(os.environ.get('NEGSTUDY_FUZZ'))   # NEGSTUDY_FUZZ=1: 5,000 fresh random examples (exploration); CI: a fixed set
+
+@settings(max_examples=5000 if FUZZ else 150, deadline=None, derandomize=not FUZZ,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=OPS, which=st.integers(0, 3))
 def test_corrupted_inputs_raise_only_package_errors(tmp_path, ops, which):
     load, raw = loaders(tmp_path)[which]
