@@ -26,16 +26,18 @@ def main():
     rows = []
     for name, lossn, skw in [('BCE, 1 negative per position', 'bce', dict(n_neg=1, share='position')),
                              ('sampled softmax, 256 shared negatives, logQ', 'sampled_softmax', dict(n_neg=256)),
-                             ('full cross-entropy', 'full_ce', None)]:
+                             ('full cross-entropy, every position scored (previous)', 'full_ce_all', None),
+                             ('full cross-entropy, real positions only (now)', 'full_ce', None)]:
         net = make_model('sasrec', n, max_len=200, d=64, n_blocks=2).to(dev)
         opt = torch.optim.Adam(net.parameters(), 1e-3)
-        lossf = make_loss(lossn) if lossn != 'full_ce' else None
+        lossf = make_loss(lossn) if not lossn.startswith('full_ce') else None
         smp = make_sampler('uniform', device=dev, **skw).fit(tr) if skw else None
         def step(i):
             idx = torch.randint(0, len(users), (128,))
             x, t = inp[idx].to(dev), tgt[idx].to(dev); m = t > 0
             h = net.encode(x)
-            if lossf is None: l = full_ce(net.score_all(h), t, m)
+            if lossn == 'full_ce_all': l = full_ce(net.score_all(h), t, m)
+            elif lossn == 'full_ce': l = full_ce(net.score_all(h[m], slice(1, None)), t[m], m[m], padding_column=False)
             else:
                 ps = net.score(h, t[..., None]).squeeze(-1); neg = smp.sample(torch.as_tensor(users[idx], device=dev), t)
                 lq = neg.log_q if neg.log_q.dim() == 3 else neg.log_q[:, None]
