@@ -1,0 +1,37 @@
+"""Append the cells of a grid runs folder to results/quality.csv (one row per cell; a row for the same file is replaced).
+
+Run: python scripts/quality_rows.py results/quality_ml1m_cpu_runs --machine "2-core AMD EPYC CPU" --command "negstudy grid ..."
+The metrics.json files are read where they lie, so copy a cell's folder under results/ first.
+"""
+import argparse, json
+from pathlib import Path
+import pandas as pd
+from negstudy.core import atomic_path
+
+COLS = ['dataset', 'model', 'loss', 'sampler', 'sampler_kw', 'attn', 'dropout', 'heads', 'seed', 'ndcg10', 'hr10', 'ndcg20',
+        'best_epoch', 'epochs_run', 'time_budget_s', 'wall_s', 'machine', 'protocol', 'file', 'command']
+
+def row(f:Path, machine:str, command:str) -> dict:
+    m = json.loads(f.read_text()); c = m['config']; mk = c.get('model_kw', {}); tr = c.get('train', {})
+    note = ', '.join(f'{k}={mk[k]}' for k in ('pad_mask', 'init_std') if k in mk)
+    return dict(dataset=c['dataset'], model=c['model'], loss=c['loss'], sampler=c['sampler'] if c['loss'] != 'full_ce' else 'uniform',
+                sampler_kw=json.dumps(c.get('sampler_kw', {}), separators=(',', ':')),
+                attn=mk.get('attn', 'prenorm') if c['model'] == 'sasrec' else '', dropout=mk.get('dropout', ''),
+                heads=mk.get('n_heads', '') if c['model'] == 'sasrec' else '', seed=c['seed'],
+                ndcg10=round(m['test']['ndcg@10'], 4), hr10=round(m['test']['hr@10'], 4), ndcg20=round(m['test']['ndcg@20'], 4),
+                best_epoch=m['best_epoch'], epochs_run=m['epochs_run'], time_budget_s=tr.get('time_budget_s', ''),
+                wall_s=round(m['wall_s']), machine=machine + (f' ({note})' if note else '') + (f", l2={tr['l2']}" if tr.get('l2') else ''),
+                protocol='loo, full ranking, training items filtered', file=str(f), command=command)
+
+def main():
+    ap = argparse.ArgumentParser(); ap.add_argument('runs'); ap.add_argument('--machine', required=True)
+    ap.add_argument('--command', required=True); ap.add_argument('--csv', default='results/quality.csv'); a = ap.parse_args()
+    files = sorted(Path(a.runs).glob('*/metrics.json'))
+    if not files: raise SystemExit(f"{a.runs}: no */metrics.json")
+    old = pd.read_csv(a.csv, dtype=str, keep_default_na=False)
+    new = pd.DataFrame([row(f, a.machine, a.command) for f in files], columns=COLS).astype(str)
+    out = pd.concat([old[~old.file.isin(new.file)], new], ignore_index=True)
+    with atomic_path(Path(a.csv)) as tmp: out.to_csv(tmp, index=False)
+    print(new[['dataset', 'model', 'loss', 'seed', 'ndcg10', 'best_epoch', 'epochs_run', 'wall_s', 'file']].to_string(index=False))
+
+if __name__ == '__main__': main()
