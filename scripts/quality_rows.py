@@ -20,7 +20,8 @@ def row(f:Path, machine:str, command:str) -> dict:
                 heads=mk.get('n_heads', '') if c['model'] == 'sasrec' else '', seed=c['seed'],
                 ndcg10=round(m['test']['ndcg@10'], 4), hr10=round(m['test']['hr@10'], 4), ndcg20=round(m['test']['ndcg@20'], 4),
                 best_epoch=m['best_epoch'], epochs_run=m['epochs_run'], time_budget_s=tr.get('time_budget_s', ''),
-                wall_s=round(m['wall_s']), machine=machine + (f' ({note})' if note else '') + (f", l2={tr['l2']}" if tr.get('l2') else ''),
+                # a resumed run's wall_s counts only its last call; its train_s counts every call's training
+                wall_s=round(max(m['wall_s'], m['train_s'])), machine=machine + (f' ({note})' if note else '') + (f", l2={tr['l2']}" if tr.get('l2') else ''),
                 protocol='loo, full ranking, training items filtered', file=str(f), command=command)
 
 def main():
