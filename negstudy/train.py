@@ -87,6 +87,7 @@ class FitResult:
     wall_s: float; train_s: float; seqs_per_s: float; device: str; config: dict
     model: object = field(default=None, repr=False)
     stopped: str = 'epochs'   # why training ended: 'epochs', 'patience', 'time_budget' or 'max_steps'
+    refit: dict|None = None   # with refit=True: the refit's epochs, train_s, history and the selection model's test metrics
 
 def _batches(n:int, bs:int, gen:torch.Generator):
     perm = torch.randperm(n, generator=gen).numpy()
@@ -116,14 +117,18 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         ks=(10, 20), eval_batch:int=512, max_steps:int|None=None,
         time_budget_s:float|None=None, # stop after this many seconds of this call (a checkpoint lets a later call go on)
         average:str='user', resume:bool=True, # continue from out_dir/checkpoint.pt when it exists
+        refit:bool=False, # then train a fresh model on train + valid for the best epoch count and test that one
+        final:bool=False, # (what refit runs) train on train + valid for exactly `epochs` epochs, no validation; test the last weights
         ) -> FitResult:
     "Train a model with a negative sampler and a loss; early-stop on validation NDCG@10; test with the best weights."
     t0 = time.time(); dev = get_device(device)
     if not l2 >= 0: raise ConfigError(f"l2 must be >= 0 (got {l2!r})")
+    if final and (refit or out_dir is not None):
+        raise ConfigError("final=True trains one fixed-length run: it takes neither refit nor out_dir")
     cfg = dict(model=model, sampler=sampler, loss=loss, epochs=epochs, batch_size=batch_size, lr=lr, weight_decay=weight_decay, l2=l2,
                max_len=max_len, model_kw=model_kw or {}, sampler_kw=sampler_kw or {}, loss_kw=loss_kw or {}, patience=patience,
-               seed=seed, protocol=sp.protocol, dataset=sp.source.name)
-    train = sp.train; n_items, n_users = sp.source.n_items, sp.source.n_users
+               seed=seed, protocol=sp.protocol, dataset=sp.source.name, refit=refit, final=final)
+    train = sp.history('test') if final else sp.train; n_items, n_users = sp.source.n_items, sp.source.n_users
     seed_everything(seed)
     net = make_model(model, n_items, n_users, **({'max_len': max_len} if model != 'mf' else {}), **(model_kw or {})).to(dev)
     lkw = dict(loss_kw or {})
@@ -142,7 +147,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         units = len(users)
     else:
         pu, pi = torch.as_tensor(pos.user), torch.as_tensor(pos.item); units = len(pu)
-    counts = train.item_counts(); band = bands(counts)
+    counts = sp.train.item_counts(); band = bands(counts)   # bands from train alone, also in a final run
     hist, best, best_state, best_epoch, bad = [], -1.0, None, 0, 0
     steps = 0; train_s = 0.0; seen = 0; start = 1
     gens = [gen] + _generators(smp)
@@ -201,7 +206,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         train_s += time.time() - te
         rec = dict(epoch=ep, loss=tot / max(nb, 1), train_s=round(train_s, 2))
         stop = (max_steps and steps >= max_steps) or (time_budget_s and time.time() - t0 > time_budget_s)
-        if ep % eval_every == 0 or ep == epochs or stop:
+        if not final and (ep % eval_every == 0 or ep == epochs or stop):
             v = evaluate(net, sp, 'valid', ks=(10,), band=band, counts=counts, max_len=max_len, batch=eval_batch, average=average)
             rec.update(val_ndcg10=float(v['ndcg@10']), val_hr10=float(v['hr@10']))
             if rec['val_ndcg10'] > best:
@@ -212,10 +217,21 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         hist.append(rec)
         if ckpt is not None and 'val_ndcg10' in rec: save_checkpoint(ep)
         if bad >= patience or stop: stopped = why(stop); break
+    fkw = dict(ks=ks, band=band, counts=counts, max_len=max_len, batch=eval_batch, average=average)
+    if final:
+        return FitResult(hist, len(hist), {}, evaluate(net, sp, 'test', **fkw), time.time() - t0, train_s,
+                         seen / max(train_s, 1e-9), str(dev), cfg, net, stopped)
     if best_state is None: raise ConfigError(f"no validation ran (epochs={epochs}, checkpoint at epoch {start - 1})")
     net.load_state_dict(torch.load(io.BytesIO(best_state), weights_only=True, map_location=dev))
     if out_dir is not None:
         with atomic_path(Path(out_dir) / 'best.pt') as tmp: tmp.write_bytes(best_state)
-    valid = evaluate(net, sp, 'valid', ks=ks, band=band, counts=counts, max_len=max_len, batch=eval_batch, average=average)
-    test = evaluate(net, sp, 'test', ks=ks, band=band, counts=counts, max_len=max_len, batch=eval_batch, average=average)
-    return FitResult(hist, best_epoch, valid, test, time.time() - t0, train_s, seen / max(train_s, 1e-9), str(dev), cfg, net, stopped)
+    valid, test = evaluate(net, sp, 'valid', **fkw), evaluate(net, sp, 'test', **fkw)
+    info = None
+    if refit:
+        r = fit(sp, model, sampler, loss, epochs=best_epoch, batch_size=batch_size, lr=lr, weight_decay=weight_decay, l2=l2,
+                max_len=max_len, model_kw=model_kw, sampler_kw=sampler_kw, loss_kw=loss_kw, device=dev, seed=seed,
+                progress=progress, ks=ks, eval_batch=eval_batch, average=average, final=True)
+        info = dict(epochs=best_epoch, train_s=r.train_s, history=r.history, test_selection=test)
+        test, net = r.test, r.model
+    return FitResult(hist, best_epoch, valid, test, time.time() - t0, train_s, seen / max(train_s, 1e-9), str(dev), cfg, net,
+                     stopped, info)

@@ -13,7 +13,7 @@ COLS = ['dataset', 'model', 'loss', 'sampler', 'sampler_kw', 'attn', 'dropout', 
 
 def row(f:Path, machine:str, command:str) -> dict:
     m = json.loads(f.read_text()); c = m['config']; mk = c.get('model_kw', {}); tr = c.get('train', {})
-    note = ', '.join(f'{k}={mk[k]}' for k in ('pad_mask', 'init_std') if k in mk)
+    note = ', '.join(f'{k}={mk[k]}' for k in ('pad_mask', 'init_std') + (('d',) if c['model'] == 'mf' else ()) if k in mk)
     return dict(dataset=c['dataset'], model=c['model'], loss=c['loss'], sampler=c['sampler'] if c['loss'] != 'full_ce' else 'uniform',
                 sampler_kw=json.dumps(c.get('sampler_kw', {}), separators=(',', ':')),
                 attn=mk.get('attn', 'prenorm') if c['model'] == 'sasrec' else '', dropout=mk.get('dropout', ''),
@@ -22,7 +22,9 @@ def row(f:Path, machine:str, command:str) -> dict:
                 best_epoch=m['best_epoch'], epochs_run=m['epochs_run'], time_budget_s=tr.get('time_budget_s', ''),
                 # a resumed run's wall_s counts only its last call; its train_s counts every call's training
                 wall_s=round(max(m['wall_s'], m['train_s'])), machine=machine + (f' ({note})' if note else '') + (f", l2={tr['l2']}" if tr.get('l2') else ''),
-                protocol='loo, full ranking, training items filtered', file=str(f), command=command)
+                protocol='loo, full ranking, training items filtered' + (
+                    f", refit on train+valid for {m['refit']['epochs']} epochs (selection model: {m['refit']['test_selection']['ndcg@10']:.4f})"
+                    if m.get('refit') else ''), file=str(f), command=command)
 
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument('runs'); ap.add_argument('--machine', required=True)
