@@ -77,14 +77,18 @@ def cell_id(cfg:dict) -> str:
     "Stable 12-hex-digit id of a cell configuration."
     return hashlib.sha1(json.dumps(cfg, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
+def _model_kws(spec:dict, model:str) -> list[dict]:
+    "The settings a spec gives `model`: one mapping or a list (an ablation), for every model or per model name."
+    mks = spec['model_kw'].get(model, {}) if any(k in MODELS for k in spec['model_kw']) else spec['model_kw']
+    return mks if isinstance(mks, list) else [mks]
+
 def expand(spec:dict) -> list[dict]:
     "All cells of a validated spec."
     cells, seen = [], set()
     for ds, m, s, l, seed in itertools.product(spec['datasets'], spec['models'], spec['samplers'], spec['losses'], spec['seeds']):
         if l == 'full_ce': s = 'none'
         kws = spec['sampler_kw'].get(s, {})
-        mks = spec['model_kw'].get(m, {}) if any(k in MODELS for k in spec['model_kw']) else spec['model_kw']
-        for mkw, skw in itertools.product(mks if isinstance(mks, list) else [mks], kws if isinstance(kws, list) else [kws]):
+        for mkw, skw in itertools.product(_model_kws(spec, m), kws if isinstance(kws, list) else [kws]):
             tuned = spec.get('tuned', {}).get(f'{ds}/{m}/{s}', {})   # best settings from `hpo`, if given
             cfg = dict(dataset=ds, model=m, sampler=s, loss=l, seed=seed, data_kw=spec['data_kw'].get(ds, {}),
                        model_kw=mkw, sampler_kw=skw, train={**spec['train'], **spec['train_by_dataset'].get(ds, {})})
@@ -298,20 +302,20 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
         sp = _data(dict(dataset=ds, seed=seed, data_kw=spec['data_kw'].get(ds, {})))
         def objective(trial):
             lr = trial.suggest_float('lr', 1e-4, 1e-2, log=True)
-            mkw = dict(spec['model_kw']); skw = spec['sampler_kw'].get(sa, {})
-            skw = dict(skw[0] if isinstance(skw, list) else skw)   # a sweep's first settings as the starting point
+            mkw = dict(_model_kws(spec, mo)[0]); skw = spec['sampler_kw'].get(sa, {})
+            skw = dict(skw[0] if isinstance(skw, list) else skw)   # a sweep's (or an ablation's) first settings as the starting point
             if mo != 'mf': mkw['dropout'] = trial.suggest_float('dropout', 0.0, 0.5)
             if sa in ('uniform', 'popularity', 'in_batch', 'mixed', 'adaptive', 'adaptive_mixed'):
                 skw['n_neg'] = trial.suggest_int('n_neg', 1, 8 if sa in ('adaptive', 'adaptive_mixed') else 256, log=True)
             for p, (kind, a, b) in SEARCH.get(sa, {}).items():
                 skw[p] = (trial.suggest_float(p, a, b) if kind == 'float' else trial.suggest_float(p, a, b, log=True)
                           if kind == 'logfloat' else trial.suggest_int(p, max(a, skw.get('n_neg', 1)), b))
-            tr = {k: v for k, v in spec['train'].items() if k != 'lr'}
+            tr = {k: v for k, v in {**spec['train'], **spec['train_by_dataset'].get(ds, {})}.items() if k not in ('lr', 'refit')}
             r = fit(sp, mo, sa, lo, lr=lr, model_kw=mkw, sampler_kw=skw, seed=seed, device=device, progress=False, **tr)
             return r.valid['ndcg@10']
         study = optuna.create_study(study_name=f"{spec['name']}/{ds}/{mo}/{sa}/{lo}", storage=storage, direction='maximize',
                                     load_if_exists=True, sampler=optuna.samplers.TPESampler(seed=seed))
-        left = trials - len([t for t in study.trials if t.state.is_finished()])
+        left = trials - len([t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE])   # failed ones run again
         if left > 0: study.optimize(objective, n_trials=left, show_progress_bar=progress)
         best[f'{ds}/{mo}/{sa}'] = dict(study.best_params, valid_ndcg10=study.best_value)
     return best
