@@ -95,16 +95,27 @@ class GRU4Rec(Recommender):
 
 # %% ../nbs/05_models.ipynb #b2bf8de0
 class MF(Recommender):
-    "Matrix factorisation: score(u, i) = <p_u, q_i>."
+    "Matrix factorisation: score(u, i) = <p_u, q_i> (+ b_i with `bias`)."
     sequential = False
-    def __init__(self, n_items:int, n_users:int, d:int=32, **kw):
+    def __init__(self, n_items:int, n_users:int, d:int=32, bias:bool=False, **kw):
         super().__init__()
         self.n_items, self.d = n_items, d
         self.user_emb = nn.Embedding(n_users + 1, d)
         self.item_emb = nn.Embedding(n_items + 1, d, padding_idx=0)
+        self.item_bias = nn.Embedding(n_items + 1, 1, padding_idx=0) if bias else None   # starts at 0
+        if bias: nn.init.zeros_(self.item_bias.weight)
         nn.init.normal_(self.user_emb.weight, std=0.1); nn.init.normal_(self.item_emb.weight, std=0.1)
         with torch.no_grad(): self.item_emb.weight[0].zero_()
     def encode(self, users:Tensor) -> Tensor: return self.user_emb(users)[:, None, :]
+    def score(self, h:Tensor, ids:Tensor) -> Tensor:
+        s = super().score(h, ids)
+        if self.item_bias is None: return s
+        b = self.item_bias(ids)[..., 0]
+        return s + (b[:, None, :] if ids.dim() == 2 else b)
+    def score_all(self, h:Tensor, items:slice|None=None) -> Tensor:
+        s = super().score_all(h, items)
+        if self.item_bias is None: return s
+        return s + (self.item_bias.weight[:, 0] if items is None else self.item_bias.weight[items, 0])
 
 # %% ../nbs/05_models.ipynb #87a18a33
 MODELS = {'sasrec': SASRec, 'gru4rec': GRU4Rec, 'mf': MF}
