@@ -9,6 +9,7 @@ import pandas as pd
 from negstudy.core import atomic_path
 
 COLS = ['dataset', 'model', 'loss', 'sampler', 'sampler_kw', 'attn', 'dropout', 'heads', 'seed', 'ndcg10', 'hr10', 'ndcg20',
+        'ndcg10_selection',   # with refit: the test NDCG@10 of the early-stopped model before the refit
         'best_epoch', 'epochs_run', 'time_budget_s', 'wall_s', 'machine', 'protocol', 'file', 'command']
 
 def row(f:Path, machine:str, command:str) -> dict:
@@ -22,9 +23,8 @@ def row(f:Path, machine:str, command:str) -> dict:
                 best_epoch=m['best_epoch'], epochs_run=m['epochs_run'], time_budget_s=tr.get('time_budget_s', ''),
                 # a resumed run's wall_s counts only its last call; its train_s counts every call's training
                 wall_s=round(max(m['wall_s'], m['train_s'])), machine=machine + (f' ({note})' if note else '') + (f", l2={tr['l2']}" if tr.get('l2') else ''),
-                protocol='loo, full ranking, training items filtered' + (
-                    f", refit on train+valid for {m['refit']['epochs']} epochs (selection model: {m['refit']['test_selection']['ndcg@10']:.4f})"
-                    if m.get('refit') else ''), file=str(f), command=command)
+                ndcg10_selection=round(m['refit']['test_selection']['ndcg@10'], 4) if m.get('refit') else '',
+                protocol='loo, full ranking, training items filtered' + (', refit on train+valid' if m.get('refit') else ''), file=str(f), command=command)
 
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument('runs'); ap.add_argument('--machine', required=True)
