@@ -14,7 +14,7 @@ COLS = ['dataset', 'model', 'loss', 'sampler', 'sampler_kw', 'attn', 'dropout', 
 
 def row(f:Path, machine:str, command:str) -> dict:
     m = json.loads(f.read_text()); c = m['config']; mk = c.get('model_kw', {}); tr = c.get('train', {})
-    note = ', '.join(f'{k}={mk[k]}' for k in ('pad_mask', 'init_std') + (('d',) if c['model'] == 'mf' else ()) if k in mk)
+    note = ', '.join(f'{k}={mk[k]}' for k in ('pad_mask', 'init_std') + (('d', 'bias') if c['model'] == 'mf' else ()) if k in mk)
     return dict(dataset=c['dataset'], model=c['model'], loss=c['loss'], sampler=c['sampler'] if c['loss'] != 'full_ce' else 'uniform',
                 sampler_kw=json.dumps(c.get('sampler_kw', {}), separators=(',', ':')),
                 attn=mk.get('attn', 'prenorm') if c['model'] == 'sasrec' else '', dropout=mk.get('dropout', ''),
@@ -28,8 +28,9 @@ def row(f:Path, machine:str, command:str) -> dict:
 
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument('runs'); ap.add_argument('--machine', required=True)
-    ap.add_argument('--command', required=True); ap.add_argument('--csv', default='results/quality.csv'); a = ap.parse_args()
-    files = sorted(Path(a.runs).glob('*/metrics.json'))
+    ap.add_argument('--command', required=True); ap.add_argument('--csv', default='results/quality.csv')
+    ap.add_argument('--only', nargs='+', help='cell ids to take (default: every cell in the folder)'); a = ap.parse_args()
+    files = sorted(f for f in Path(a.runs).glob('*/metrics.json') if not a.only or f.parent.name in a.only)
     if not files: raise SystemExit(f"{a.runs}: no */metrics.json")
     old = pd.read_csv(a.csv, dtype=str, keep_default_na=False)
     new = pd.DataFrame([row(f, a.machine, a.command) for f in files], columns=COLS).astype(str)
