@@ -227,7 +227,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         with atomic_path(Path(out_dir) / 'best.pt') as tmp: tmp.write_bytes(best_state)
     valid, test = evaluate(net, sp, 'valid', **fkw), evaluate(net, sp, 'test', **fkw)
     info = None
-    if refit:
+    if refit and stopped != 'time_budget':   # a run cut by its budget is not finished: it refits when it is
         r = fit(sp, model, sampler, loss, epochs=best_epoch, batch_size=batch_size, lr=lr, weight_decay=weight_decay, l2=l2,
                 max_len=max_len, model_kw=model_kw, sampler_kw=sampler_kw, loss_kw=loss_kw, device=dev, seed=seed,
                 progress=progress, ks=ks, eval_batch=eval_batch, average=average, final=True)
