@@ -115,7 +115,8 @@ class MF(Recommender):
     def score_all(self, h:Tensor, items:slice|None=None) -> Tensor:
         s = super().score_all(h, items)
         if self.item_bias is None: return s
-        return s + (self.item_bias.weight[:, 0] if items is None else self.item_bias.weight[items, 0])
+        b = self.item_bias.weight[:, 0]
+        return s + (b if items is None else b[items])
 
 # %% ../nbs/05_models.ipynb #87a18a33
 MODELS = {'sasrec': SASRec, 'gru4rec': GRU4Rec, 'mf': MF}

@@ -29,6 +29,8 @@ __all__ = ['SPEC_KEYS', 'WITH_NEGATIVES', 'TEMPLATE', 'BAND_COLS', 'SEARCH', 'va
 SPEC_KEYS = {'name', 'datasets', 'models', 'samplers', 'losses', 'seeds', 'train', 'train_by_dataset', 'model_kw', 'sampler_kw', 'data_kw', 'description', 'tuned'}
 WITH_NEGATIVES = {'ml-100k', 'kuairand', 'coat', 'yahoo-r3'}
 
+def _as_list(x) -> list: return x if isinstance(x, list) else [x]   # a spec's settings: one mapping or a list of them
+
 def validate_spec(spec:dict, source:str='spec') -> dict:
     "Check a grid spec; raise `ConfigError` naming the first bad field."
     if not isinstance(spec, dict): raise ConfigError(f"{source}: a grid spec is a YAML mapping, got {type(spec).__name__}")
@@ -47,11 +49,11 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
     if not isinstance(mk, dict): raise ConfigError(f"{source}: model_kw: expected a mapping (per model name, or shared)")
     for m, kws in (mk.items() if any(k in MODELS for k in mk) else []):
         if m not in MODELS: raise ConfigError(f"{source}: model_kw: {m!r} is not a model; choose from {list(MODELS)}")
-        if not all(isinstance(kw, dict) for kw in (kws if isinstance(kws, list) else [kws])):
+        if not all(isinstance(kw, dict) for kw in _as_list(kws)):
             raise ConfigError(f"{source}: model_kw.{m}: expected a mapping or a list of mappings")
     for s, kws in spec['sampler_kw'].items():
         if s not in SAMPLERS: raise ConfigError(f"{source}: sampler_kw: {s!r} is not a sampler; choose from {list(SAMPLERS)}")
-        for kw in (kws if isinstance(kws, list) else [kws]):   # a list: one grid variant per settings dict
+        for kw in _as_list(kws):   # a list: one grid variant per settings dict
             if not isinstance(kw, dict): raise ConfigError(f"{source}: sampler_kw.{s}: expected a mapping or a list of mappings")
             if (bad := [k for k in kw if k not in sampler_params(SAMPLERS[s])]):
                 raise ConfigError(f"{source}: sampler_kw.{s}: unknown parameter(s) {bad}; {s} takes {sampler_params(SAMPLERS[s])}")
@@ -79,16 +81,14 @@ def cell_id(cfg:dict) -> str:
 
 def _model_kws(spec:dict, model:str) -> list[dict]:
     "The settings a spec gives `model`: one mapping or a list (an ablation), for every model or per model name."
-    mks = spec['model_kw'].get(model, {}) if any(k in MODELS for k in spec['model_kw']) else spec['model_kw']
-    return mks if isinstance(mks, list) else [mks]
+    return _as_list(spec['model_kw'].get(model, {}) if any(k in MODELS for k in spec['model_kw']) else spec['model_kw'])
 
 def expand(spec:dict) -> list[dict]:
     "All cells of a validated spec."
     cells, seen = [], set()
     for ds, m, s, l, seed in itertools.product(spec['datasets'], spec['models'], spec['samplers'], spec['losses'], spec['seeds']):
         if l == 'full_ce': s = 'none'
-        kws = spec['sampler_kw'].get(s, {})
-        for mkw, skw in itertools.product(_model_kws(spec, m), kws if isinstance(kws, list) else [kws]):
+        for mkw, skw in itertools.product(_model_kws(spec, m), _as_list(spec['sampler_kw'].get(s, {}))):
             tuned = spec.get('tuned', {}).get(f'{ds}/{m}/{s}', {})   # best settings from `hpo`, if given
             cfg = dict(dataset=ds, model=m, sampler=s, loss=l, seed=seed, data_kw=spec['data_kw'].get(ds, {}),
                        model_kw=mkw, sampler_kw=skw, train={**spec['train'], **spec['train_by_dataset'].get(ds, {})})
@@ -302,8 +302,8 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
         sp = _data(dict(dataset=ds, seed=seed, data_kw=spec['data_kw'].get(ds, {})))
         def objective(trial):
             lr = trial.suggest_float('lr', 1e-4, 1e-2, log=True)
-            mkw = dict(_model_kws(spec, mo)[0]); skw = spec['sampler_kw'].get(sa, {})
-            skw = dict(skw[0] if isinstance(skw, list) else skw)   # a sweep's (or an ablation's) first settings as the starting point
+            # a sweep's (or an ablation's) first settings as the starting point
+            mkw = dict(_model_kws(spec, mo)[0]); skw = dict(_as_list(spec['sampler_kw'].get(sa, {}))[0])
             if mo != 'mf': mkw['dropout'] = trial.suggest_float('dropout', 0.0, 0.5)
             if sa in ('uniform', 'popularity', 'in_batch', 'mixed', 'adaptive', 'adaptive_mixed'):
                 skw['n_neg'] = trial.suggest_int('n_neg', 1, 8 if sa in ('adaptive', 'adaptive_mixed') else 256, log=True)

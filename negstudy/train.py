@@ -40,7 +40,9 @@ def csr_take(offsets:np.ndarray, users:np.ndarray) -> np.ndarray:
 @torch.no_grad()
 def evaluate(model, sp:Split, stage:str='test', ks=(10, 20), filter_train:bool=True, band:np.ndarray|None=None,
              counts:np.ndarray|None=None, average:str='user', max_len:int=200, batch:int=512,
-             chunk:int=65536, device=None, k_max:int=100) -> dict:
+             chunk:int=65536, device=None, k_max:int=100,
+             return_ranks:bool=False, # also return each target's 0-based rank ('ranks', in user order) for per-user statistics
+             ) -> dict:
     "Full-ranking metrics of `model` on `stage`."
     check_choice('stage', stage, ['valid', 'test'])
     dev = device or next(model.parameters()).device
@@ -78,6 +80,7 @@ def evaluate(model, sp:Split, stage:str='test', ks=(10, 20), filter_train:bool=T
     out.update(band_metrics(rank, t_item, band, ks))
     out.update(coverage_popularity(top, counts, ks))
     out['n_users'] = len(users); out['n_targets'] = len(rank)
+    if return_ranks: out['ranks'] = rank
     return out
 
 # %% ../nbs/07_train.ipynb #605a714e
@@ -148,6 +151,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     else:
         pu, pi = torch.as_tensor(pos.user), torch.as_tensor(pos.item); units = len(pu)
     counts = sp.train.item_counts(); band = bands(counts)   # bands from train alone, also in a final run
+    fkw = dict(ks=ks, band=band, counts=counts, max_len=max_len, batch=eval_batch, average=average)
     hist, best, best_state, best_epoch, bad = [], -1.0, None, 0, 0
     steps = 0; train_s = 0.0; seen = 0; start = 1
     gens = [gen] + _generators(smp)
@@ -207,7 +211,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         rec = dict(epoch=ep, loss=tot / max(nb, 1), train_s=round(train_s, 2))
         stop = (max_steps and steps >= max_steps) or (time_budget_s and time.time() - t0 > time_budget_s)
         if not final and (ep % eval_every == 0 or ep == epochs or stop):
-            v = evaluate(net, sp, 'valid', ks=(10,), band=band, counts=counts, max_len=max_len, batch=eval_batch, average=average)
+            v = evaluate(net, sp, 'valid', **{**fkw, 'ks': (10,)})
             rec.update(val_ndcg10=float(v['ndcg@10']), val_hr10=float(v['hr@10']))
             if rec['val_ndcg10'] > best:
                 best, best_epoch, bad = rec['val_ndcg10'], ep, 0
@@ -217,7 +221,6 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         hist.append(rec)
         if ckpt is not None and 'val_ndcg10' in rec: save_checkpoint(ep)
         if bad >= patience or stop: stopped = why(stop); break
-    fkw = dict(ks=ks, band=band, counts=counts, max_len=max_len, batch=eval_batch, average=average)
     if final:
         return FitResult(hist, len(hist), {}, evaluate(net, sp, 'test', **fkw), time.time() - t0, train_s,
                          seen / max(train_s, 1e-9), str(dev), cfg, net, stopped)
