@@ -19,7 +19,7 @@ from .data import DATASETS, load, split, available
 from .samplers import SAMPLERS, sampler_params, make_sampler
 from .losses import LOSSES
 from .models import MODELS
-import negstudy.hard  # noqa: F401 (registers the model-aware samplers)
+import negstudy.hard, negstudy.autosample  # noqa: F401 (register the model-aware samplers and AutoSample)
 
 # %% auto #0
 __all__ = ['SPEC_KEYS', 'WITH_NEGATIVES', 'TEMPLATE', 'BAND_COLS', 'SEARCH', 'validate_spec', 'load_spec', 'cell_id', 'expand',

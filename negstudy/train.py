@@ -107,6 +107,26 @@ def _generators(obj, seen=None) -> list:
     if hasattr(obj, '__dict__') and not isinstance(obj, (torch.Tensor, np.ndarray, type)): return _generators(vars(obj), seen)
     return []
 
+def _valid_set(sp:Split, sequential:bool, offsets, items, max_len:int) -> dict:
+    "The validation events as model inputs (the user's training sequence, or the user) and targets, for a searching sampler."
+    v = sp.valid.positives(); v = v.take(offsets[v.user + 1] > offsets[v.user])   # users with a training history
+    if len(v.user) == 0: raise ConfigError("the sampler's search needs validation events of users with training history; this split has none")
+    x = padded_history(offsets, items, v.user, max_len) if sequential else v.user
+    return dict(x=torch.as_tensor(x), tgt=torch.as_tensor(v.item))
+
+def _valid_loss(net, vset:dict, n:int, gen:torch.Generator, dev) -> torch.Tensor:
+    "Full cross-entropy of `n` random validation events (drawn with `gen`)."
+    idx = torch.randint(0, len(vset['tgt']), (min(n, len(vset['tgt'])),), generator=gen, device=gen.device).cpu()
+    h = net.encode(vset['x'][idx].to(dev))
+    h = h[:, -1] if net.sequential else h[:, 0]
+    t = vset['tgt'][idx].to(dev)
+    return full_ce(net.score_all(h, slice(1, None)), t, torch.ones_like(t, dtype=torch.bool), padding_column=False)
+
+def _block_losses(net, x, u, tgt, mask, negs:list, sampled_loss) -> list:
+    "The sampled loss of one batch under each of several sets of negatives (one forward pass)."
+    h = net.encode(x); ps = net.score(h, tgt[..., None]).squeeze(-1)
+    return [sampled_loss(h, u, tgt, mask, ps, n) for n in negs]
+
 _TRAJECTORY = ('model', 'sampler', 'loss', 'batch_size', 'lr', 'weight_decay', 'l2', 'max_len', 'model_kw', 'sampler_kw',
                'loss_kw', 'seed', 'protocol', 'dataset')   # what a checkpoint must share with the run that resumes it
 _OLD_DEFAULTS = {'l2': 0.0}   # keys added after checkpoints were first written
@@ -138,6 +158,10 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     if loss == 'gbce': lkw.setdefault('n_items', n_items)
     lossf = make_loss(loss, **lkw)
     smp = None if loss == 'full_ce' else make_sampler(sampler, seed=seed, device=dev, **(sampler_kw or {})).fit(train)
+    search = smp is not None and hasattr(smp, 'search_step')   # a sampler that learns from validation (AutoSample)
+    if search and (final or refit):
+        raise ConfigError(f"sampler {sampler!r} learns its mixture on the validation split, which a final / refit run trains on; "
+                          "refit with the sampler it chose instead")
     opt = torch.optim.Adam(net.parameters(), lr=lr, weight_decay=weight_decay)
     gen = torch_gen(seed, 'batches')
     pos = train.positives(); offsets, items = pos.sequences()
@@ -150,6 +174,17 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         units = len(users)
     else:
         pu, pi = torch.as_tensor(pos.user), torch.as_tensor(pos.item); units = len(pu)
+    def sampled_loss(h, u, tgt, mask, ps, neg):
+        "The sampled loss of one batch's negatives (+ BPR's l2 on the rows it touched)."
+        ns = net.score(h, neg.ids)
+        lq = neg.log_q if neg.log_q.dim() == 3 else neg.log_q[:, None, :]
+        w = None if neg.weight is None else (neg.weight if neg.weight.dim() == 3 else neg.weight[:, None, :])
+        l = lossf(ps, ns, mask, hit_mask(neg.ids, tgt), lq, w)
+        if l2:   # the rows this batch used: positives, negatives and (MF) the users; other rows are left alone
+            sq = lambda e: (e ** 2).sum(-1).mean()
+            l = l + l2 * (sq(net.item_emb(tgt[mask])) + sq(net.item_emb(neg.ids)) + (0 if net.sequential else sq(h)))
+        return l
+    vset = _valid_set(sp, net.sequential, offsets, items, max_len) if search else None
     counts = sp.train.item_counts(); band = bands(counts)   # bands from train alone, also in a final run
     fkw = dict(ks=ks, band=band, counts=counts, max_len=max_len, batch=eval_batch, average=average)
     hist, best, best_state, best_epoch, bad = [], -1.0, None, 0, 0
@@ -168,12 +203,13 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         for g, gs in zip(gens, st['gens'], strict=True): g.set_state(gs)
         hist, best, best_epoch, bad, steps, train_s, seen = (st[k] for k in ('hist', 'best', 'best_epoch', 'bad', 'steps', 'train_s', 'seen'))
         best_state = None if st['best_state'] is None else st['best_state'].numpy().tobytes()
+        if search: smp.load_state_dict(st['sampler_state'])
         start = st['epoch'] + 1
     def save_checkpoint(ep):
         st = dict(cfg=cfg, epoch=ep, net=net.state_dict(), opt=opt.state_dict(), rng=torch.get_rng_state(),
                   cuda_rng=torch.cuda.get_rng_state(dev) if dev.type == 'cuda' else None,
                   gens=[g.get_state() for g in gens], hist=hist, best=best, best_epoch=best_epoch, bad=bad, steps=steps,
-                  train_s=train_s, seen=seen,
+                  train_s=train_s, seen=seen, sampler_state=smp.state_dict() if search else None,
                   best_state=None if best_state is None else torch.frombuffer(bytearray(best_state), dtype=torch.uint8))
         with atomic_path(ckpt) as tmp: torch.save(st, tmp)
         write_json(Path(out_dir) / 'history.json', dict(config=cfg, best_epoch=best_epoch, history=hist))
@@ -186,29 +222,25 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         net.train(); te = time.time(); tot = 0.0; nb = 0
         for idx in _batches(units, batch_size, gen):
             if net.sequential:
-                inp, tgt = inp_all[idx].to(dev), tgt_all[idx].to(dev); u = torch.as_tensor(users[idx], device=dev)
-                h = net.encode(inp)
-            else:
-                u, tgt = pu[idx].to(dev), pi[idx].to(dev)[:, None]; h = net.encode(u)
+                x, tgt = inp_all[idx].to(dev), tgt_all[idx].to(dev); u = torch.as_tensor(users[idx], device=dev)
+            else: u, tgt = pu[idx].to(dev), pi[idx].to(dev)[:, None]; x = u
+            h = net.encode(x)
             mask = tgt > 0
             if loss == 'full_ce':
                 l = full_ce(net.score_all(h[mask], slice(1, None)), tgt[mask], mask[mask], padding_column=False)   # real positions only
             else:
                 ps = net.score(h, tgt[..., None]).squeeze(-1)
-                hd = h.detach()
-                neg = smp.sample(u, tgt, score_fn=lambda ids: net.score(hd, ids), pos_scores=ps.detach())
-                ns = net.score(h, neg.ids)
-                lq = neg.log_q if neg.log_q.dim() == 3 else neg.log_q[:, None, :]
-                w = None if neg.weight is None else (neg.weight if neg.weight.dim() == 3 else neg.weight[:, None, :])
-                l = lossf(ps, ns, mask, hit_mask(neg.ids, tgt), lq, w)
-                if l2:   # the rows this batch used: positives, negatives and (MF) the users; other rows are left alone
-                    sq = lambda e: (e ** 2).sum(-1).mean()
-                    l = l + l2 * (sq(net.item_emb(tgt[mask])) + sq(net.item_emb(neg.ids)) + (0 if net.sequential else sq(h)))
+                neg = smp.sample(u, tgt, score_fn=lambda ids: net.score(h.detach(), ids), pos_scores=ps.detach())
+                l = sampled_loss(h, u, tgt, mask, ps, neg)
             opt.zero_grad(set_to_none=True); l.backward(); opt.step()
+            if search and steps % smp.search_every == 0:   # on this batch, with the weights just updated
+                smp.search_step(lambda negs: _block_losses(net, x, u, tgt, mask, negs, sampled_loss),
+                                lambda: _valid_loss(net, vset, smp.search_batch, smp.gen, dev), list(net.parameters()))
             tot += l.item(); nb += 1; steps += 1; seen += len(idx)
             if max_steps and steps >= max_steps: break
         train_s += time.time() - te
         rec = dict(epoch=ep, loss=tot / max(nb, 1), train_s=round(train_s, 2))
+        if search: rec['mixture'] = smp.mixture()
         stop = (max_steps and steps >= max_steps) or (time_budget_s and time.time() - t0 > time_budget_s)
         if not final and (ep % eval_every == 0 or ep == epochs or stop):
             v = evaluate(net, sp, 'valid', **{**fkw, 'ks': (10,)})
