@@ -280,9 +280,24 @@ def report(runs_dir:str|Path, fig_dir:str|Path, k:int=10) -> pd.DataFrame:
         ax.set_title(f'{ds} · {mo} + {lo}: accuracy vs balance', fontsize=9); ax.grid(alpha=.3)
         with atomic_path(fig_dir/f'pareto_{ds}_{mo}_{lo}.png') as tmp: fig.savefig(tmp, dpi=110, bbox_inches='tight', format='png')
         plt.close(fig)
+    _mixture_figure(runs_dir, fig_dir)
     bt = band_table(summ, k)
     with atomic_path(fig_dir/'band_table.csv') as tmp: bt.to_csv(tmp)
     return bt
+
+def _mixture_figure(runs_dir:Path, fig_dir:Path):
+    "mixture.png: the learned mixture weights by epoch of every cell whose history has them (sampler `autosample`)."
+    import matplotlib.pyplot as plt
+    hs = [json.loads(f.read_text()) for f in sorted(Path(runs_dir).glob('*/history.json'))]
+    hs = [(h['config'], [r for r in h['history'] if 'mixture' in r]) for h in hs]; hs = [(c, rs) for c, rs in hs if rs]
+    if not hs: return
+    fig, axes = plt.subplots(1, len(hs), figsize=(6 * len(hs), 4), squeeze=False)
+    for ax, (c, rs) in zip(axes[0], hs):
+        for lab in rs[0]['mixture']: ax.plot([r['epoch'] for r in rs], [r['mixture'][lab] for r in rs], label=lab)
+        ax.set_xlabel('epoch'); ax.set_ylabel('mixture weight'); ax.set_ylim(0, 1); ax.grid(alpha=.3); ax.legend(fontsize=7)
+        ax.set_title(f"{c['dataset']} · {c['model']} + {c['loss']}, seed {c['seed']}: learned sampler mixture", fontsize=9)
+    with atomic_path(fig_dir/'mixture.png') as tmp: fig.savefig(tmp, dpi=110, bbox_inches='tight', format='png')
+    plt.close(fig)
 
 # %% ../nbs/10_study.ipynb #43bd9c21
 SEARCH = {'popularity': {'alpha': ('float', 0.0, 1.0)}, 'mixed': {'ratio': ('float', 0.1, 0.9)},
