@@ -19,10 +19,9 @@ __all__ = ['AutoSample']
 # %% ../nbs/09_mixture.ipynb #51236d6e
 def _label(name:str, kw:dict) -> str: return name + (f"({', '.join(f'{k}={v}' for k, v in kw.items())})" if kw else '')
 
-def _prob(c:Sampler, ids:Tensor, targets:Tensor) -> Tensor:
-    "Probability that candidate `c` proposes each of `ids` (before rejection; a model-aware sampler's pool proposal)."
-    base = c.base if isinstance(c, ModelAware) else c
-    return base.proposal(targets).to(ids.device)[ids]
+def _proposer(c:Sampler) -> Sampler:
+    "The sampler whose proposal a candidate's negatives were drawn from (a model-aware sampler's pool sampler)."
+    return c.base if isinstance(c, ModelAware) else c
 
 @register
 class AutoSample(Sampler):
@@ -48,8 +47,7 @@ class AutoSample(Sampler):
             if name == self.name: raise ConfigError("autosample cannot be its own candidate")
             ckw = dict(n_neg=self.n_neg, share=self.share, exclude_positives=self.exclude, seed=self.seed + k, device=self.device) | c
             s = make_sampler(name, **ckw)
-            base = s.base if isinstance(s, ModelAware) else s
-            if type(base).proposal is Sampler.proposal:
+            if type(_proposer(s)).proposal is Sampler.proposal:
                 raise ConfigError(f"candidate {name!r} has no proposal, so the mixture's log_q cannot be computed; "
                                   f"allowed: uniform, popularity, in_batch, mixed and the model-aware samplers over them")
             self.cands.append(s); self.labels.append(_label(name, c))
@@ -62,7 +60,7 @@ class AutoSample(Sampler):
             self.alpha = torch.as_tensor(np.log(w / w.sum()))
         self.lr_mix, self.search_every, self.search_batch = float(lr_mix), int(search_every), int(search_batch)
         self.needs_model = any(s.needs_model for s in self.cands)
-        self.n_search, self.last_reward, self._blocks = 0, None, None
+        self._blocks = None
 
     def _fit(self, train):
         for s in self.cands: s.fit(train)
@@ -85,8 +83,8 @@ class AutoSample(Sampler):
         ex = lambda t: t[:, None, :].expand(B, L, t.shape[-1]) if per_pos and t.dim() == 2 else t
         pi = self.weights().to(self.device)
         ids = torch.cat([ex(o.ids) for o in outs], -1)
-        mix = sum(p * _prob(s, ids, targets) for p, s in zip(pi, self.cands))      # float64: Σ_m π_m q_m(j)
-        log_q = torch.log(mix.clamp(min=1e-300)).float()
+        mix = sum(p * _proposer(s).proposal(targets).to(self.device) for p, s in zip(pi, self.cands))   # Σ_m π_m q_m, float64
+        log_q = torch.log(mix.clamp(min=1e-300)).float()[ids]
         own = [ex(o.weight) if o.weight is not None else torch.full(ex(o.ids).shape, 1 / o.ids.shape[-1], device=self.device)
                for o in outs]
         weight = torch.cat([p.float() * w for p, w in zip(pi, own)], -1)
@@ -109,8 +107,7 @@ class AutoSample(Sampler):
             r.append(dot(gv, g) / (nv * ng) if nv > 0 and ng > 0 else 0.0)
         r = torch.tensor(r, dtype=torch.float64); pi = self.weights()
         self.alpha = self.alpha + self.lr_mix * pi * (r - (pi * r).sum())
-        self.last_reward, self.n_search = r, self.n_search + 1
 
-    def state_dict(self) -> dict: return dict(alpha=self.alpha.tolist(), n_search=self.n_search)
+    def state_dict(self) -> dict: return dict(alpha=self.alpha.tolist())
     def load_state_dict(self, st:dict):
-        self.alpha = torch.tensor(st['alpha'], dtype=torch.float64); self.n_search = st['n_search']
+        self.alpha = torch.tensor(st['alpha'], dtype=torch.float64)
