@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 from torch import Tensor
-from .core import ConfigError
+from .core import ConfigError, check_choice
 from .samplers import Sampler, Negatives, register, make_sampler
 from .hard import ModelAware
 
@@ -32,6 +32,8 @@ class AutoSample(Sampler):
                  search_every:int=5, # training steps between two updates of α
                  search_batch:int=256, # validation events in one validation gradient (each scores the whole catalogue)
                  init:list|None=None, # starting mixture weights (default: equal)
+                 valid_objective:str='full_ce', # what the validation gradient is of: 'full_ce' or 'top_bpr' (see below)
+                 valid_top:int=10, # top_bpr: how many of the highest-ranked items each validation target is paired with
                  **kw):
         super().__init__(**kw)
         if not isinstance(candidates, (list, tuple)) or len(candidates) < 1:
@@ -39,6 +41,9 @@ class AutoSample(Sampler):
         for nm, v in (('search_every', search_every), ('search_batch', search_batch)):
             if not isinstance(v, (int, np.integer)) or v <= 0: raise ConfigError(f"{nm}={v!r} must be a positive integer")
         if not lr_mix >= 0: raise ConfigError(f"lr_mix={lr_mix!r} must be >= 0")
+        check_choice('valid_objective', valid_objective, ['full_ce', 'top_bpr'])
+        if not isinstance(valid_top, (int, np.integer)) or valid_top <= 0: raise ConfigError(f"valid_top={valid_top!r} must be a positive integer")
+        self.valid_objective, self.valid_top = valid_objective, int(valid_top)
         self.cands, self.labels = [], []
         for k, c in enumerate(candidates):
             c = {'name': c} if isinstance(c, str) else dict(c)

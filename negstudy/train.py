@@ -112,15 +112,27 @@ def _valid_set(sp:Split, sequential:bool, offsets, items, max_len:int) -> dict:
     v = sp.valid.positives(); v = v.take(offsets[v.user + 1] > offsets[v.user])   # users with a training history
     if len(v.user) == 0: raise ConfigError("the sampler's search needs validation events of users with training history; this split has none")
     x = padded_history(offsets, items, v.user, max_len) if sequential else v.user
-    return dict(x=torch.as_tensor(x), tgt=torch.as_tensor(v.item))
+    return dict(x=torch.as_tensor(x), tgt=torch.as_tensor(v.item), user=v.user, offsets=offsets, items=items)
 
-def _valid_loss(net, vset:dict, n:int, gen:torch.Generator, dev) -> torch.Tensor:
-    "Full cross-entropy of `n` random validation events (drawn with `gen`)."
+def _valid_loss(net, vset:dict, n:int, gen:torch.Generator, dev, objective:str='full_ce', top:int=10) -> torch.Tensor:
+    """The search's validation objective on `n` random validation events (drawn with `gen`): `full_ce`, or `top_bpr`,
+    the mean BPR loss of each target against the `top` items the model ranks highest for that user (the user's
+    training items and the target left out, as the evaluation does) — a pairwise surrogate of one-way partial AUC."""
     idx = torch.randint(0, len(vset['tgt']), (min(n, len(vset['tgt'])),), generator=gen, device=gen.device).cpu()
     h = net.encode(vset['x'][idx].to(dev))
     h = h[:, -1] if net.sequential else h[:, 0]
-    t = vset['tgt'][idx].to(dev)
-    return full_ce(net.score_all(h, slice(1, None)), t, torch.ones_like(t, dtype=torch.bool), padding_column=False)
+    t = vset['tgt'][idx].to(dev); s = net.score_all(h, slice(1, None))   # item j in column j - 1
+    if objective == 'full_ce': return full_ce(s, t, torch.ones_like(t, dtype=torch.bool), padding_column=False)
+    check_choice('objective', objective, ['full_ce', 'top_bpr'])
+    ub = vset['user'][idx.numpy()]; off = vset['offsets']
+    rows = torch.as_tensor(np.repeat(np.arange(len(ub)), off[ub + 1] - off[ub]), device=dev)
+    cols = torch.as_tensor(vset['items'][csr_take(off, ub)] - 1, device=dev)
+    r = torch.arange(len(ub), device=dev); neg = s.detach().clone()
+    neg[rows, cols] = -torch.inf; neg[r, t - 1] = -torch.inf
+    k = min(top, neg.shape[1] - int((neg == -torch.inf).sum(1).max()))
+    if k < 1: raise ConfigError(f"top_bpr: a validation user has no item left to rank against (top={top})")
+    hard = neg.topk(k, dim=1).indices
+    return torch.nn.functional.softplus(s.gather(1, hard) - s[r, t - 1][:, None]).mean()
 
 def _block_losses(net, x, u, tgt, mask, negs:list, sampled_loss) -> list:
     "The sampled loss of one batch under each of several sets of negatives (one forward pass)."
@@ -235,7 +247,8 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
             opt.zero_grad(set_to_none=True); l.backward(); opt.step()
             if search and steps % smp.search_every == 0:   # on this batch, with the weights just updated
                 smp.search_step(lambda negs: _block_losses(net, x, u, tgt, mask, negs, sampled_loss),
-                                lambda: _valid_loss(net, vset, smp.search_batch, smp.gen, dev), list(net.parameters()))
+                                lambda: _valid_loss(net, vset, smp.search_batch, smp.gen, dev, getattr(smp, 'valid_objective', 'full_ce'),
+                                                    getattr(smp, 'valid_top', 10)), list(net.parameters()))
             tot += l.item(); nb += 1; steps += 1; seen += len(idx)
             if max_steps and steps >= max_steps: break
         train_s += time.time() - te
