@@ -209,15 +209,18 @@ def collect(runs_dir:str|Path) -> pd.DataFrame:
             rows.append({**base, 'split': 'run', 'metric': k, 'value': float(m[k])})
     if not rows: raise ConfigError(f"{runs_dir}: no metrics.json found")
     df = pd.DataFrame(rows)
-    # a sampler run with several settings (a sweep) is labelled by them, e.g. adaptive(n_neg=1,pool=20); a model run
-    # with several settings (an ablation) by the settings that differ, e.g. sasrec(pad_mask=True)
+    # a sampler run with several settings (a sweep) is labelled by them, e.g. adaptive(n_neg=1,pool=20) (a setting
+    # that is a list or a mapping, such as autosample's candidates, only where it differs); a model run with several
+    # settings (an ablation) by the settings that differ, e.g. sasrec(pad_mask=True)
     cfgs = {i: json.loads((Path(runs_dir)/i/'metrics.json').read_text())['config'] for i in df.id.unique()}
     for col, key, all_keys in (('sampler', 'sampler_kw', True), ('model', 'model_kw', False)):
         for name in df[col].unique():
             ids = df.id[df[col] == name].unique(); kw = {i: cfgs[i].get(key, {}) for i in ids}
             if len({json.dumps(kw[i], sort_keys=True, default=str) for i in ids}) < 2: continue
             keys = sorted({k for i in ids for k in kw[i]})
-            if not all_keys: keys = [k for k in keys if len({json.dumps(kw[i].get(k), default=str) for i in ids}) > 1]
+            differs = lambda k: len({json.dumps(kw[i].get(k), default=str) for i in ids}) > 1
+            short = lambda k: all(isinstance(kw[i].get(k), (int, float, str, bool, type(None))) for i in ids)
+            keys = [k for k in keys if differs(k) or (all_keys and short(k))]
             for i in ids:
                 df.loc[df.id == i, col] = f"{name}(" + ','.join(f'{k}={kw[i].get(k)}' for k in keys if k in kw[i] or not all_keys) + ')'
     return df
@@ -295,7 +298,9 @@ def _mixture_figure(runs_dir:Path, fig_dir:Path):
     for ax, (c, rs) in zip(axes[0], hs):
         for lab in rs[0]['mixture']: ax.plot([r['epoch'] for r in rs], [r['mixture'][lab] for r in rs], label=lab)
         ax.set_xlabel('epoch'); ax.set_ylabel('mixture weight'); ax.set_ylim(0, 1); ax.grid(alpha=.3); ax.legend(fontsize=7)
-        ax.set_title(f"{c['dataset']} · {c['model']} + {c['loss']}, seed {c['seed']}: learned sampler mixture", fontsize=9)
+        obj = c.get('sampler_kw', {}).get('valid_objective', 'full_ce')
+        ax.set_title(f"{c['dataset']} · {c['model']} + {c['loss']}, seed {c['seed']}: learned sampler mixture\n"
+                     f"(search on validation {obj})", fontsize=9)
     with atomic_path(fig_dir/'mixture.png') as tmp: fig.savefig(tmp, dpi=110, bbox_inches='tight', format='png')
     plt.close(fig)
 
