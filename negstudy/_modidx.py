@@ -226,4 +226,5 @@ d = { 'settings': { 'branch': 'main',
                                 'negstudy.train.csr_take': ('train.html#csr_take', 'negstudy/train.py'),
                                 'negstudy.train.evaluate': ('train.html#evaluate', 'negstudy/train.py'),
                                 'negstudy.train.fit': ('train.html#fit', 'negstudy/train.py'),
+                                'negstudy.train.history_pairs': ('train.html#history_pairs', 'negstudy/train.py'),
                                 'negstudy.train.padded_history': ('train.html#padded_history', 'negstudy/train.py')}}}

@@ -20,7 +20,7 @@ from .models import make_model
 from .metrics import rank_targets, ranking_metrics, band_metrics, coverage_popularity
 
 # %% auto #0
-__all__ = ['padded_history', 'csr_take', 'evaluate', 'FitResult', 'fit']
+__all__ = ['padded_history', 'csr_take', 'history_pairs', 'evaluate', 'FitResult', 'fit']
 
 # %% ../nbs/07_train.ipynb #dd16e539
 def padded_history(offsets:np.ndarray, items:np.ndarray, users:np.ndarray, max_len:int, drop_last:int=0) -> np.ndarray:
@@ -35,6 +35,11 @@ def csr_take(offsets:np.ndarray, users:np.ndarray) -> np.ndarray:
     if lens.sum() == 0: return np.zeros(0, np.int64)
     starts = np.repeat(offsets[users] - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens)
     return starts + np.arange(lens.sum())
+
+def history_pairs(offsets:np.ndarray, items:np.ndarray, users:np.ndarray, device=None) -> tuple[torch.Tensor, torch.Tensor]:
+    "(row in `users`, item) of every CSR item of `users`: the pairs to mask when a user's history is filtered out."
+    rows = np.repeat(np.arange(len(users)), offsets[users + 1] - offsets[users])
+    return torch.as_tensor(rows, device=device), torch.as_tensor(items[csr_take(offsets, users)], device=device)
 
 # %% ../nbs/07_train.ipynb #22fb8dd0
 @torch.no_grad()
@@ -67,11 +72,7 @@ def evaluate(model, sp:Split, stage:str='test', ks=(10, 20), filter_train:bool=T
         else: h = model.encode(torch.as_tensor(ub, device=dev))[:, 0]
         sel = (t_pos >= a) & (t_pos < a + batch)
         tr, ti = torch.as_tensor(t_pos[sel] - a, device=dev), torch.as_tensor(t_item[sel], device=dev)
-        if filter_train:
-            lens = offsets[ub + 1] - offsets[ub]
-            hr = torch.as_tensor(np.repeat(np.arange(len(ub)), lens), device=dev)
-            hi = torch.as_tensor(items[csr_take(offsets, ub)], device=dev)
-        else: hr = hi = None
+        hr, hi = history_pairs(offsets, items, ub, dev) if filter_train else (None, None)
         r, top = rank_targets(lambda x, y: model.score_all(h, slice(x, y)), n_items, tr, ti, hr, hi, k_max=k_max, chunk=chunk)
         ranks.append(r.cpu().numpy()); rows.append(t_pos[sel]); tops.append(top.cpu().numpy())
     model.train(was)
@@ -124,11 +125,9 @@ def _valid_loss(net, vset:dict, n:int, gen:torch.Generator, dev, objective:str='
     t = vset['tgt'][idx].to(dev); s = net.score_all(h, slice(1, None))   # item j in column j - 1
     if objective == 'full_ce': return full_ce(s, t, torch.ones_like(t, dtype=torch.bool), padding_column=False)
     check_choice('objective', objective, ['full_ce', 'top_bpr'])
-    ub = vset['user'][idx.numpy()]; off = vset['offsets']
-    rows = torch.as_tensor(np.repeat(np.arange(len(ub)), off[ub + 1] - off[ub]), device=dev)
-    cols = torch.as_tensor(vset['items'][csr_take(off, ub)] - 1, device=dev)
-    r = torch.arange(len(ub), device=dev); neg = s.detach().clone()
-    neg[rows, cols] = -torch.inf; neg[r, t - 1] = -torch.inf
+    rows, seen = history_pairs(vset['offsets'], vset['items'], vset['user'][idx.numpy()], dev)
+    r = torch.arange(len(t), device=dev); neg = s.detach().clone()
+    neg[rows, seen - 1] = -torch.inf; neg[r, t - 1] = -torch.inf
     k = min(top, neg.shape[1] - int((neg == -torch.inf).sum(1).max()))
     if k < 1: raise ConfigError(f"top_bpr: a validation user has no item left to rank against (top={top})")
     hard = neg.topk(k, dim=1).indices
