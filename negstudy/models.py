@@ -36,9 +36,11 @@ class SASRec(Recommender):
                  attn:str='prenorm', # 'prenorm' (q = k = v = LN(x)), 'original' (LN on queries only, residual from LN(x)) or 'paper' (also the FFN's residual from LN(x))
                  pad_mask:bool=False, # hide padding keys from attention
                  init_std:float|None=None, # N(0, init_std^2) for all embeddings and linear layers (None: see above)
+                 positions:str='end', # 'end': slot in the left-padded window; 'start': count from the oldest item in the window
                  **kw):
         super().__init__()
         self.attn_kind = check_choice('attn', attn, ['prenorm', 'original', 'paper'])
+        self.positions = check_choice('positions', positions, ['end', 'start'])
         if init_std is not None and not init_std > 0: raise ConfigError(f"init_std must be > 0 (got {init_std!r})")
         self.pad_mask, self.n_heads = bool(pad_mask), n_heads
         self.n_items, self.max_len, self.d = n_items, max_len, d
@@ -63,7 +65,9 @@ class SASRec(Recommender):
         B, L = seqs.shape
         if L > self.max_len: raise ConfigError(f"sequence length {L} > max_len={self.max_len}")
         keep = (seqs > 0).unsqueeze(-1)
-        x = self.item_emb(seqs) * math.sqrt(self.d) + self.pos_emb(torch.arange(L, device=seqs.device))
+        pos = torch.arange(L, device=seqs.device)
+        if self.positions == 'start': pos = (pos - (seqs == 0).sum(1, keepdim=True)).clamp_(min=0)   # (B, L); padding is left
+        x = self.item_emb(seqs) * math.sqrt(self.d) + self.pos_emb(pos)
         x = self.drop(x) * keep
         mask = self.causal[:L, :L]
         if self.pad_mask:   # (B*heads, L, L): causal or padding key, but never a position's own slot

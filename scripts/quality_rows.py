@@ -15,6 +15,8 @@ COLS = ['dataset', 'model', 'loss', 'sampler', 'sampler_kw', 'attn', 'dropout', 
 def row(f:Path, machine:str, command:str) -> dict:
     m = json.loads(f.read_text()); c = m['config']; mk = c.get('model_kw', {}); tr = c.get('train', {})
     note = ', '.join(f'{k}={mk[k]}' for k in ('pad_mask', 'init_std') + (('d', 'bias') if c['model'] == 'mf' else ()) if k in mk)
+    if mk.get('positions', 'end') != 'end': note += f", positions={mk['positions']}"
+    if tr.get('eval_every', 5) != 5: note += f", validation every {tr['eval_every']} epoch(s)"
     return dict(dataset=c['dataset'], model=c['model'], loss=c['loss'], sampler=c['sampler'] if c['loss'] != 'full_ce' else 'uniform',
                 sampler_kw=json.dumps(c.get('sampler_kw', {}), separators=(',', ':')),
                 attn=mk.get('attn', 'prenorm') if c['model'] == 'sasrec' else '', dropout=mk.get('dropout', ''),
