@@ -92,6 +92,7 @@ class FitResult:
     model: object = field(default=None, repr=False)
     stopped: str = 'epochs'   # why training ended: 'epochs', 'patience', 'time_budget' or 'max_steps'
     refit: dict|None = None   # with refit=True: the refit's epochs, train_s, history and the selection model's test metrics
+    wall_total_s: float|None = None   # wall_s plus the wall time earlier calls spent up to their last checkpoint (resumed runs)
 
 def _batches(n:int, bs:int, gen:torch.Generator):
     perm = torch.randperm(n, generator=gen).numpy()
@@ -199,7 +200,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     counts = sp.train.item_counts(); band = bands(counts)   # bands from train alone, also in a final run
     fkw = dict(ks=ks, band=band, counts=counts, max_len=max_len, batch=eval_batch, average=average)
     hist, best, best_state, best_epoch, bad = [], -1.0, None, 0, 0
-    steps = 0; train_s = 0.0; seen = 0; start = 1
+    steps = 0; train_s = 0.0; seen = 0; start = 1; prior_s = 0.0
     gens = [gen] + _generators(smp)
     ckpt = None if out_dir is None else Path(out_dir) / 'checkpoint.pt'
     if ckpt is not None and resume and ckpt.exists():
@@ -215,12 +216,12 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         hist, best, best_epoch, bad, steps, train_s, seen = (st[k] for k in ('hist', 'best', 'best_epoch', 'bad', 'steps', 'train_s', 'seen'))
         best_state = None if st['best_state'] is None else st['best_state'].numpy().tobytes()
         if search: smp.load_state_dict(st['sampler_state'])
-        start = st['epoch'] + 1
+        start = st['epoch'] + 1; prior_s = st.get('wall_s', 0.0)   # absent in checkpoints written before it was kept
     def save_checkpoint(ep):
         st = dict(cfg=cfg, epoch=ep, net=net.state_dict(), opt=opt.state_dict(), rng=torch.get_rng_state(),
                   cuda_rng=torch.cuda.get_rng_state(dev) if dev.type == 'cuda' else None,
                   gens=[g.get_state() for g in gens], hist=hist, best=best, best_epoch=best_epoch, bad=bad, steps=steps,
-                  train_s=train_s, seen=seen, sampler_state=smp.state_dict() if search else None,
+                  train_s=train_s, seen=seen, wall_s=prior_s + time.time() - t0, sampler_state=smp.state_dict() if search else None,
                   best_state=None if best_state is None else torch.frombuffer(bytearray(best_state), dtype=torch.uint8))
         with atomic_path(ckpt) as tmp: torch.save(st, tmp)
         write_json(Path(out_dir) / 'history.json', dict(config=cfg, best_epoch=best_epoch, history=hist))
@@ -266,8 +267,9 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         if ckpt is not None and 'val_ndcg10' in rec: save_checkpoint(ep)
         if bad >= patience or stop: stopped = why(stop); break
     if final:
-        return FitResult(hist, len(hist), {}, evaluate(net, sp, 'test', **fkw), time.time() - t0, train_s,
-                         seen / max(train_s, 1e-9), str(dev), cfg, net, stopped)
+        test = evaluate(net, sp, 'test', **fkw); w = time.time() - t0
+        return FitResult(hist, len(hist), {}, test, w, train_s, seen / max(train_s, 1e-9), str(dev), cfg, net, stopped,
+                         wall_total_s=prior_s + w)
     if best_state is None: raise ConfigError(f"no validation ran (epochs={epochs}, checkpoint at epoch {start - 1})")
     net.load_state_dict(torch.load(io.BytesIO(best_state), weights_only=True, map_location=dev))
     if out_dir is not None:
@@ -280,5 +282,6 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
                 progress=progress, ks=ks, eval_batch=eval_batch, average=average, final=True)
         info = dict(epochs=best_epoch, train_s=r.train_s, history=r.history, test_selection=test)
         test, net = r.test, r.model
-    return FitResult(hist, best_epoch, valid, test, time.time() - t0, train_s, seen / max(train_s, 1e-9), str(dev), cfg, net,
-                     stopped, info)
+    w = time.time() - t0
+    return FitResult(hist, best_epoch, valid, test, w, train_s, seen / max(train_s, 1e-9), str(dev), cfg, net, stopped, info,
+                     prior_s + w)

@@ -23,8 +23,9 @@ def row(f:Path, machine:str, command:str) -> dict:
                 heads=mk.get('n_heads', '') if c['model'] == 'sasrec' else '', seed=c['seed'],
                 ndcg10=round(m['test']['ndcg@10'], 4), hr10=round(m['test']['hr@10'], 4), ndcg20=round(m['test']['ndcg@20'], 4),
                 best_epoch=m['best_epoch'], epochs_run=m['epochs_run'], time_budget_s=tr.get('time_budget_s', ''),
-                # a resumed run's wall_s counts only its last call; its train_s counts every call's training
-                wall_s=round(max(m['wall_s'], m['train_s'])), machine=machine + (f' ({note})' if note else '') + (f", l2={tr['l2']}" if tr.get('l2') else ''),
+                # a resumed run's wall_s counts only its last call; wall_total_s (runs since it was kept) counts every call up to
+                # its last checkpoint; for older runs, train_s (every call's training, no evaluation) is the better bound
+                wall_s=round(m['wall_total_s'] if m.get('wall_total_s') else max(m['wall_s'], m['train_s'])), machine=machine + (f' ({note})' if note else '') + (f", l2={tr['l2']}" if tr.get('l2') else ''),
                 ndcg10_selection=round(m['refit']['test_selection']['ndcg@10'], 4) if m.get('refit') else '',
                 protocol='loo, full ranking, training items filtered' + (', refit on train+valid' if m.get('refit') else ''), file=str(f), command=command)
 
