@@ -139,13 +139,14 @@ def _block_losses(net, x, u, tgt, mask, negs:list, sampled_loss) -> list:
     h = net.encode(x); ps = net.score(h, tgt[..., None]).squeeze(-1)
     return [sampled_loss(h, u, tgt, mask, ps, n) for n in negs]
 
-_TRAJECTORY = ('model', 'sampler', 'loss', 'batch_size', 'lr', 'weight_decay', 'l2', 'max_len', 'model_kw', 'sampler_kw',
-               'loss_kw', 'seed', 'protocol', 'dataset')   # what a checkpoint must share with the run that resumes it
-_OLD_DEFAULTS = {'l2': 0.0}   # keys added after checkpoints were first written
+_TRAJECTORY = ('model', 'sampler', 'loss', 'batch_size', 'lr', 'weight_decay', 'l2', 'optimizer', 'max_len', 'model_kw',
+               'sampler_kw', 'loss_kw', 'seed', 'protocol', 'dataset')   # what a checkpoint must share with the run that resumes it
+_OLD_DEFAULTS = {'l2': 0.0, 'optimizer': 'adam'}   # keys added after checkpoints were first written
 
 def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epochs:int=50, batch_size:int=128,
         lr:float=1e-3, weight_decay:float=0.0,
         l2:float=0.0, # BPR's regulariser: l2 * mean squared norm of the embeddings this batch touched (see below)
+        optimizer:str='adam', # 'adam' or 'sgd' (plain minibatch SGD on the batch-mean loss)
         max_len:int=200, model_kw:dict|None=None, sampler_kw:dict|None=None,
         loss_kw:dict|None=None, patience:int=10, eval_every:int=1, device=None, seed:int=0, progress:bool=True,
         out_dir:str|Path|None=None, # where best.pt, checkpoint.pt and history.json go
@@ -158,10 +159,11 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     "Train a model with a negative sampler and a loss; early-stop on validation NDCG@10; test with the best weights."
     t0 = time.time(); dev = get_device(device)
     if not l2 >= 0: raise ConfigError(f"l2 must be >= 0 (got {l2!r})")
+    check_choice('optimizer', optimizer, ['adam', 'sgd'])
     if final and (refit or out_dir is not None):
         raise ConfigError("final=True trains one fixed-length run: it takes neither refit nor out_dir")
     cfg = dict(model=model, sampler=sampler, loss=loss, epochs=epochs, batch_size=batch_size, lr=lr, weight_decay=weight_decay, l2=l2,
-               max_len=max_len, model_kw=model_kw or {}, sampler_kw=sampler_kw or {}, loss_kw=loss_kw or {}, patience=patience,
+               optimizer=optimizer, max_len=max_len, model_kw=model_kw or {}, sampler_kw=sampler_kw or {}, loss_kw=loss_kw or {}, patience=patience,
                seed=seed, protocol=sp.protocol, dataset=sp.source.name, refit=refit, final=final)
     train = sp.history('test') if final else sp.train; n_items, n_users = sp.source.n_items, sp.source.n_users
     seed_everything(seed)
@@ -174,7 +176,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     if search and (final or refit):
         raise ConfigError(f"sampler {sampler!r} learns its mixture on the validation split, which a final / refit run trains on; "
                           "refit with the sampler it chose instead")
-    opt = torch.optim.Adam(net.parameters(), lr=lr, weight_decay=weight_decay)
+    opt = (torch.optim.Adam if optimizer == 'adam' else torch.optim.SGD)(net.parameters(), lr=lr, weight_decay=weight_decay)
     gen = torch_gen(seed, 'batches')
     pos = train.positives(); offsets, items = pos.sequences()
     if net.sequential:
@@ -277,7 +279,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     valid, test = evaluate(net, sp, 'valid', **fkw), evaluate(net, sp, 'test', **fkw)
     info = None
     if refit and stopped != 'time_budget':   # a run cut by its budget is not finished: it refits when it is
-        r = fit(sp, model, sampler, loss, epochs=best_epoch, batch_size=batch_size, lr=lr, weight_decay=weight_decay, l2=l2,
+        r = fit(sp, model, sampler, loss, epochs=best_epoch, batch_size=batch_size, lr=lr, weight_decay=weight_decay, l2=l2, optimizer=optimizer,
                 max_len=max_len, model_kw=model_kw, sampler_kw=sampler_kw, loss_kw=loss_kw, device=dev, seed=seed,
                 progress=progress, ks=ks, eval_batch=eval_batch, average=average, final=True)
         info = dict(epochs=best_epoch, train_s=r.train_s, history=r.history, test_selection=test)
