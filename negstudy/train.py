@@ -154,14 +154,13 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         time_budget_s:float|None=None, # stop after this many seconds of this call (a checkpoint lets a later call go on)
         average:str='user', resume:bool=True, # continue from out_dir/checkpoint.pt when it exists
         refit:bool=False, # then train a fresh model on train + valid for the best epoch count and test that one
-        final:bool=False, # (what refit runs) train on train + valid for exactly `epochs` epochs, no validation; test the last weights
+        final:bool=False, # (what refit runs) train on train + valid for exactly `epochs` epochs, no validation; test the last weights (out_dir: final.pt, no checkpoint)
         ) -> FitResult:
     "Train a model with a negative sampler and a loss; early-stop on validation NDCG@10; test with the best weights."
     t0 = time.time(); dev = get_device(device)
     if not l2 >= 0: raise ConfigError(f"l2 must be >= 0 (got {l2!r})")
     check_choice('optimizer', optimizer, ['adam', 'sgd'])
-    if final and (refit or out_dir is not None):
-        raise ConfigError("final=True trains one fixed-length run: it takes neither refit nor out_dir")
+    if final and refit: raise ConfigError("final=True trains one fixed-length run: it takes no refit")
     cfg = dict(model=model, sampler=sampler, loss=loss, epochs=epochs, batch_size=batch_size, lr=lr, weight_decay=weight_decay, l2=l2,
                optimizer=optimizer, max_len=max_len, model_kw=model_kw or {}, sampler_kw=sampler_kw or {}, loss_kw=loss_kw or {}, patience=patience,
                seed=seed, protocol=sp.protocol, dataset=sp.source.name, refit=refit, final=final)
@@ -204,7 +203,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     hist, best, best_state, best_epoch, bad = [], -1.0, None, 0, 0
     steps = 0; train_s = 0.0; seen = 0; start = 1; prior_s = 0.0
     gens = [gen] + _generators(smp)
-    ckpt = None if out_dir is None else Path(out_dir) / 'checkpoint.pt'
+    ckpt = None if out_dir is None or final else Path(out_dir) / 'checkpoint.pt'
     if ckpt is not None and resume and ckpt.exists():
         st = torch.load(ckpt, weights_only=True, map_location='cpu')
         old = {k: st['cfg'].get(k, _OLD_DEFAULTS.get(k)) for k in _TRAJECTORY}
@@ -269,6 +268,9 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         if ckpt is not None and 'val_ndcg10' in rec: save_checkpoint(ep)
         if bad >= patience or stop: stopped = why(stop); break
     if final:
+        if out_dir is not None:
+            with atomic_path(Path(out_dir) / 'final.pt') as tmp: torch.save(net.state_dict(), tmp)
+            write_json(Path(out_dir) / 'history.json', dict(config=cfg, best_epoch=len(hist), history=hist))
         test = evaluate(net, sp, 'test', **fkw); w = time.time() - t0
         return FitResult(hist, len(hist), {}, test, w, train_s, seen / max(train_s, 1e-9), str(dev), cfg, net, stopped,
                          wall_total_s=prior_s + w)
