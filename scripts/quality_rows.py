@@ -16,7 +16,8 @@ def row(f:Path, machine:str, command:str) -> dict:
     m = json.loads(f.read_text()); c = m['config']; mk = c.get('model_kw', {}); tr = c.get('train', {})
     note = ', '.join(f'{k}={mk[k]}' for k in ('pad_mask', 'init_std') + (('d', 'bias') if c['model'] == 'mf' else ()) if k in mk)
     if mk.get('positions', 'end') != 'end': note += f", positions={mk['positions']}"
-    if tr.get('eval_every', 5) != 5: note += f", validation every {tr['eval_every']} epoch(s)"
+    if tr.get('eval_every', 5) != 5 and not tr.get('final'): note += f", validation every {tr['eval_every']} epoch(s)"
+    if tr.get('optimizer', 'adam') != 'adam': note += f", {tr['optimizer']} lr={tr['lr']}"
     return dict(dataset=c['dataset'], model=c['model'], loss=c['loss'], sampler=c['sampler'] if c['loss'] != 'full_ce' else 'uniform',
                 sampler_kw=json.dumps(c.get('sampler_kw', {}), separators=(',', ':')),
                 attn=mk.get('attn', 'prenorm') if c['model'] == 'sasrec' else '', dropout=mk.get('dropout', ''),
@@ -27,7 +28,8 @@ def row(f:Path, machine:str, command:str) -> dict:
                 # its last checkpoint; for older runs, train_s (every call's training, no evaluation) is the better bound
                 wall_s=round(m['wall_total_s'] if m.get('wall_total_s') else max(m['wall_s'], m['train_s'])), machine=machine + (f' ({note})' if note else '') + (f", l2={tr['l2']}" if tr.get('l2') else ''),
                 ndcg10_selection=round(m['refit']['test_selection']['ndcg@10'], 4) if m.get('refit') else '',
-                protocol='loo, full ranking, training items filtered' + (', refit on train+valid' if m.get('refit') else ''), file=str(f), command=command)
+                protocol='loo, full ranking, training items filtered' + (', refit on train+valid' if m.get('refit') else '')
+                         + (f", trained on train+valid for a fixed {m['epochs_run']} epochs" if tr.get('final') else ''), file=str(f), command=command)
 
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument('runs'); ap.add_argument('--machine', required=True)
