@@ -18,6 +18,8 @@ def row(f:Path, machine:str, command:str) -> dict:
     if mk.get('positions', 'end') != 'end': note += f", positions={mk['positions']}"
     if tr.get('eval_every', 5) != 5 and not tr.get('final'): note += f", validation every {tr['eval_every']} epoch(s)"
     if tr.get('optimizer', 'adam') != 'adam': note += f", {tr['optimizer']} lr={tr['lr']}"
+    elif c['model'] == 'mf' and (tr.get('lr', 1e-3), tr.get('batch_size')) != (1e-3, 1024):   # the MF runs' usual Adam setting
+        note += f", Adam lr={tr.get('lr', 1e-3)}, batch {tr.get('batch_size')}"
     return dict(dataset=c['dataset'], model=c['model'], loss=c['loss'], sampler=c['sampler'] if c['loss'] != 'full_ce' else 'uniform',
                 sampler_kw=json.dumps(c.get('sampler_kw', {}), separators=(',', ':')),
                 attn=mk.get('attn', 'prenorm') if c['model'] == 'sasrec' else '', dropout=mk.get('dropout', ''),
