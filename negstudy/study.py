@@ -126,8 +126,8 @@ def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=Fal
             device=device or tr.pop('device', None), progress=progress, out_dir=out_dir,
             **{k: v for k, v in tr.items() if k != 'device'})
     m = dict(id=cfg.get('id', cell_id(cfg)), config=cfg, test=r.test, valid=r.valid, best_epoch=r.best_epoch,
-             epochs_run=len(r.history), stopped=r.stopped, refit=r.refit, wall_s=time.time() - t0,
-             wall_total_s=time.time() - t0 + r.wall_total_s - r.wall_s, train_s=r.train_s,
+             epochs_run=len(r.history), stopped=r.stopped, refit=r.refit, wall_s=(w := time.time() - t0),
+             wall_total_s=w + r.wall_total_s - r.wall_s, train_s=r.train_s,   # + earlier calls' time (resumed cells)
              seqs_per_s=r.seqs_per_s, device=r.device, negstudy=negstudy.__version__, history=r.history)
     write_json(out_dir/'metrics.json', m)
     if r.stopped != 'time_budget': (out_dir/'checkpoint.pt').unlink(missing_ok=True)

@@ -6,7 +6,11 @@ The metrics.json files are read where they lie, so copy a cell's folder under re
 import argparse, json
 from pathlib import Path
 import pandas as pd
+import inspect
 from negstudy.core import atomic_path
+from negstudy.train import fit
+
+FIT = {k: p.default for k, p in inspect.signature(fit).parameters.items()}   # what a spec's absent train key means
 
 COLS = ['dataset', 'model', 'loss', 'sampler', 'sampler_kw', 'attn', 'dropout', 'heads', 'seed', 'ndcg10', 'hr10', 'ndcg20',
         'ndcg10_selection',   # with refit: the test NDCG@10 of the early-stopped model before the refit
@@ -16,10 +20,11 @@ def row(f:Path, machine:str, command:str) -> dict:
     m = json.loads(f.read_text()); c = m['config']; mk = c.get('model_kw', {}); tr = c.get('train', {})
     note = ', '.join(f'{k}={mk[k]}' for k in ('pad_mask', 'init_std') + (('d', 'bias') if c['model'] == 'mf' else ()) if k in mk)
     if mk.get('positions', 'end') != 'end': note += f", positions={mk['positions']}"
-    if tr.get('eval_every', 5) != 5 and not tr.get('final'): note += f", validation every {tr['eval_every']} epoch(s)"
-    if tr.get('optimizer', 'adam') != 'adam': note += f", {tr['optimizer']} lr={tr['lr']}"
-    elif c['model'] == 'mf' and (tr.get('lr', 1e-3), tr.get('batch_size')) != (1e-3, 1024):   # the MF runs' usual Adam setting
-        note += f", Adam lr={tr.get('lr', 1e-3)}, batch {tr.get('batch_size')}"
+    t = {**FIT, **tr}
+    if t['eval_every'] != 5 and not t['final']: note += f", validation every {t['eval_every']} epoch(s)"   # 5: the quality runs' usual
+    if t['optimizer'] != 'adam': note += f", {t['optimizer']} lr={t['lr']}"
+    elif c['model'] == 'mf' and (t['lr'], t['batch_size']) != (1e-3, 1024):   # the MF runs' usual Adam setting
+        note += f", Adam lr={t['lr']}, batch {t['batch_size']}"
     return dict(dataset=c['dataset'], model=c['model'], loss=c['loss'], sampler=c['sampler'] if c['loss'] != 'full_ce' else 'uniform',
                 sampler_kw=json.dumps(c.get('sampler_kw', {}), separators=(',', ':')),
                 attn=mk.get('attn', 'prenorm') if c['model'] == 'sasrec' else '', dropout=mk.get('dropout', ''),
@@ -31,7 +36,7 @@ def row(f:Path, machine:str, command:str) -> dict:
                 wall_s=round(m['wall_total_s'] if m.get('wall_total_s') else max(m['wall_s'], m['train_s'])), machine=machine + (f' ({note})' if note else '') + (f", l2={tr['l2']}" if tr.get('l2') else ''),
                 ndcg10_selection=round(m['refit']['test_selection']['ndcg@10'], 4) if m.get('refit') else '',
                 protocol='loo, full ranking, training items filtered' + (', refit on train+valid' if m.get('refit') else '')
-                         + (f", trained on train+valid for a fixed {m['epochs_run']} epochs" if tr.get('final') else ''), file=str(f), command=command)
+                         + (f", trained on train+valid for a fixed {m['epochs_run']} epochs" if t['final'] else ''), file=str(f), command=command)
 
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument('runs'); ap.add_argument('--machine', required=True)
