@@ -140,8 +140,8 @@ def _block_losses(net, x, u, tgt, mask, negs:list, sampled_loss) -> list:
     return [sampled_loss(h, u, tgt, mask, ps, n) for n in negs]
 
 _TRAJECTORY = ('model', 'sampler', 'loss', 'batch_size', 'lr', 'weight_decay', 'l2', 'optimizer', 'max_len', 'model_kw',
-               'sampler_kw', 'loss_kw', 'seed', 'protocol', 'dataset')   # what a checkpoint must share with the run that resumes it
-_OLD_DEFAULTS = {'l2': 0.0, 'optimizer': 'adam'}   # keys added after checkpoints were first written
+               'sampler_kw', 'loss_kw', 'seed', 'protocol', 'dataset', 'final')   # what a checkpoint must share with the run that resumes it
+_OLD_DEFAULTS = {'l2': 0.0, 'optimizer': 'adam', 'final': False}   # keys added after checkpoints were first written
 
 def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epochs:int=50, batch_size:int=128,
         lr:float=1e-3, weight_decay:float=0.0,
@@ -154,7 +154,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         time_budget_s:float|None=None, # stop after this many seconds of this call (a checkpoint lets a later call go on)
         average:str='user', resume:bool=True, # continue from out_dir/checkpoint.pt when it exists
         refit:bool=False, # then train a fresh model on train + valid for the best epoch count and test that one
-        final:bool=False, # (what refit runs) train on train + valid for exactly `epochs` epochs, no validation; test the last weights (out_dir: final.pt, no checkpoint)
+        final:bool=False, # (what refit runs) train on train + valid for exactly `epochs` epochs, no validation; test the last weights (out_dir: final.pt; a checkpoint every `eval_every` epochs)
         ) -> FitResult:
     "Train a model with a negative sampler and a loss; early-stop on validation NDCG@10; test with the best weights."
     t0 = time.time(); dev = get_device(device)
@@ -203,7 +203,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     hist, best, best_state, best_epoch, bad = [], -1.0, None, 0, 0
     steps = 0; train_s = 0.0; seen = 0; start = 1; prior_s = 0.0
     gens = [gen] + _generators(smp)
-    ckpt = None if out_dir is None or final else Path(out_dir) / 'checkpoint.pt'
+    ckpt = None if out_dir is None else Path(out_dir) / 'checkpoint.pt'
     if ckpt is not None and resume and ckpt.exists():
         st = torch.load(ckpt, weights_only=True, map_location='cpu')
         old = {k: st['cfg'].get(k, _OLD_DEFAULTS.get(k)) for k in _TRAJECTORY}
@@ -265,7 +265,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
             else: bad += 1
             bar.set_postfix(loss=f"{rec['loss']:.4f}", val_ndcg10=f"{v['ndcg@10']:.4f}", best=f"{best:.4f}")
         hist.append(rec)
-        if ckpt is not None and 'val_ndcg10' in rec: save_checkpoint(ep)
+        if ckpt is not None and ('val_ndcg10' in rec if not final else ep % eval_every == 0 or ep == epochs or stop): save_checkpoint(ep)
         if bad >= patience or stop: stopped = why(stop); break
     if final:
         if out_dir is not None:
