@@ -130,7 +130,8 @@ def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=Fal
              wall_total_s=w + r.wall_total_s - r.wall_s, train_s=r.train_s,   # + earlier calls' time (resumed cells)
              seqs_per_s=r.seqs_per_s, device=r.device, negstudy=negstudy.__version__, history=r.history)
     write_json(out_dir/'metrics.json', m)
-    if r.stopped != 'time_budget': (out_dir/'checkpoint.pt').unlink(missing_ok=True)
+    if r.stopped != 'time_budget':
+        for c in (out_dir/'checkpoint.pt', out_dir/'refit'/'checkpoint.pt'): c.unlink(missing_ok=True)
     return m
 
 def is_done(out_dir:Path) -> bool:

@@ -153,7 +153,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         ks=(10, 20), eval_batch:int=512, max_steps:int|None=None,
         time_budget_s:float|None=None, # stop after this many seconds of this call (a checkpoint lets a later call go on)
         average:str='user', resume:bool=True, # continue from out_dir/checkpoint.pt when it exists
-        refit:bool=False, # then train a fresh model on train + valid for the best epoch count and test that one
+        refit:bool=False, # then train a fresh model on train + valid for the best epoch count and test that one (out_dir/refit/)
         final:bool=False, # (what refit runs) train on train + valid for exactly `epochs` epochs, no validation; test the last weights (out_dir: final.pt; a checkpoint every `eval_every` epochs)
         ) -> FitResult:
     "Train a model with a negative sampler and a loss; early-stop on validation NDCG@10; test with the best weights."
@@ -283,7 +283,8 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     if refit and stopped != 'time_budget':   # a run cut by its budget is not finished: it refits when it is
         r = fit(sp, model, sampler, loss, epochs=best_epoch, batch_size=batch_size, lr=lr, weight_decay=weight_decay, l2=l2, optimizer=optimizer,
                 max_len=max_len, model_kw=model_kw, sampler_kw=sampler_kw, loss_kw=loss_kw, device=dev, seed=seed,
-                progress=progress, ks=ks, eval_batch=eval_batch, average=average, final=True)
+                progress=progress, ks=ks, eval_batch=eval_batch, average=average, final=True,
+                out_dir=None if out_dir is None else Path(out_dir) / 'refit')   # its weights: refit/final.pt
         info = dict(epochs=best_epoch, train_s=r.train_s, history=r.history, test_selection=test)
         test, net = r.test, r.model
     w = time.time() - t0
