@@ -73,8 +73,8 @@ def main():
         dns = make_sampler('adaptive', n_neg=1, pool=32, device=dev).fit(tr)
         rate('adaptive DNS(1,32) kept (B=256, L=50)', lambda: dns.sample(bu, bt, score), 256 * L)
         ps_ = unr.positives
-        mb = (ps_.keys.numel() + ps_.table.numel() + ps_.bloom.numel()) * 8 / 2**20
-        rows.append(dict(items=n_items, sampler='rejection index memory, MB (keys + hash table + bloom)', neg_per_s=mb))
+        rows.append(dict(items=n_items, sampler='rejection index memory, MB (keys + dense table, or + hash table + bloom)',
+                         neg_per_s=ps_.nbytes / 2**20))
         rows.append(dict(items=n_items, sampler='a dense users x items bool matrix would be, MB', neg_per_s=n_users * (n_items + 1) / 2**20))
     df = pd.DataFrame(rows)
     print(f"machine: {platform.machine()} {os.cpu_count()} cores, torch {torch.__version__}, device {dev}"

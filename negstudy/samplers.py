@@ -42,9 +42,16 @@ def _slot(k, mask:int):
 
 class PositiveSet:
     "Training positives of each user, for vectorised membership tests."
-    def __init__(self, user:np.ndarray, item:np.ndarray, n_users:int, n_items:int, device='cpu', load:float=0.25):
+    def __init__(self, user:np.ndarray, item:np.ndarray, n_users:int, n_items:int, device='cpu', load:float=0.25,
+                 dense_max_bytes:int=1 << 26): # a grid of (n_users+1)·(n_items+1) up to this is kept as a dense bool table
         self.n_items = n_items
         keys = np.unique(np.asarray(user, np.int64) * (n_items + 1) + np.asarray(item, np.int64))
+        self.keys = torch.as_tensor(keys, device=device)
+        self.count = torch.as_tensor(np.bincount(keys // (n_items + 1), minlength=n_users + 1), device=device)
+        self.dense = self.table = self.bloom = None
+        if (n_users + 1) * (n_items + 1) <= dense_max_bytes:
+            dense = np.zeros((n_users + 1) * (n_items + 1), bool); dense[keys] = True
+            self.dense = torch.as_tensor(dense, device=device); return
         size = 1 << int(np.ceil(np.log2(max(len(keys) / load, 16))))
         self.mask = size - 1
         table = np.full(size, -1, np.int64)
@@ -55,31 +62,38 @@ class PositiveSet:
             table[won_slot] = pend[free[first]]
             placed = np.zeros(len(pend), bool); placed[free[first]] = True
             pend, slot = pend[~placed], (slot[~placed] + 1) & self.mask
-        self.keys = torch.as_tensor(keys, device=device)
         self.table = torch.as_tensor(table, device=device)
-        # a Bloom bitmap (one hash, 8 bits per key, cache-sized) answers "surely not" for most queries
-        nbits = 1 << int(np.ceil(np.log2(max(8 * len(keys), 64))))
+        # a Bloom bitmap (one hash, 16 bits per key, cache-sized) answers "surely not" for most queries; 32-bit words,
+        # because the shifts and masks of the test run about 3x faster on int32 than on int64 tensors (CPU)
+        nbits = 1 << int(np.clip(np.ceil(np.log2(max(16 * len(keys), 64))), 6, 31))
         self.bmask = nbits - 1
-        words = np.zeros(nbits // 64, np.uint64); h = _slot(keys, self.bmask)
-        np.bitwise_or.at(words, h >> 6, np.left_shift(np.uint64(1), (h & 63).astype(np.uint64)))
-        self.bloom = torch.as_tensor(words.view(np.int64), device=device)
-        self.count = torch.as_tensor(np.bincount(keys // (n_items + 1), minlength=n_users + 1), device=device)
+        words = np.zeros(nbits // 32, np.uint32); h = _slot(keys, self.bmask)
+        np.bitwise_or.at(words, h >> 5, np.left_shift(np.uint32(1), (h & 31).astype(np.uint32)))
+        self.bloom = torch.as_tensor(words.view(np.int32), device=device)
+    @property
+    def nbytes(self) -> int:
+        "Memory of the index (keys, and the dense table or the hash table + Bloom bitmap)."
+        return sum(t.numel() * t.element_size() for t in (self.keys, self.dense, self.table, self.bloom) if t is not None)
+    def hits(self, users:Tensor, items:Tensor) -> Tensor:
+        "Sorted flat positions (in the broadcast shape of `users` and `items`) where the item is a positive of the user."
+        q = (users * (self.n_items + 1) + items).reshape(-1)
+        if self.dense is not None: return torch.nonzero(self.dense.index_select(0, q)).flatten()
+        h = _slot(q, self.bmask).int()
+        maybe = torch.nonzero((self.bloom.index_select(0, h >> 5) >> (h & 31)) & 1).flatten()   # the rest are surely not positives
+        qm = q.index_select(0, maybe); st = _slot(qm, self.mask); v = self.table.index_select(0, st)
+        hit = v == qm; found = [maybe[hit]]
+        todo = maybe; qt = qm
+        while True:
+            live = torch.nonzero((v != -1) & ~hit).flatten()  # slot held by another key: probe on
+            if not len(live): break
+            todo, qt, st = todo.index_select(0, live), qt.index_select(0, live), (st.index_select(0, live) + 1) & self.mask
+            v = self.table.index_select(0, st); hit = v == qt; found.append(todo[hit])
+        return found[0] if len(found) == 1 else torch.sort(torch.cat(found)).values
     def contains(self, users:Tensor, items:Tensor) -> Tensor:
         "Elementwise: is `items` a training positive of `users` (broadcast)?"
-        q = (users * (self.n_items + 1) + items)
-        shape = q.shape; q = q.reshape(-1)
-        h = _slot(q, self.bmask)
-        maybe = torch.nonzero((self.bloom[h >> 6] >> (h & 63)) & 1).flatten()   # the rest are surely not positives
-        out = torch.zeros(q.shape, dtype=torch.bool, device=q.device)
-        qm = q[maybe]; v = self.table[_slot(qm, self.mask)]
-        hit = v == qm; out[maybe[hit]] = True
-        todo = maybe[(v != -1) & ~hit]                        # slot held by another key: probe on
-        k = 1
-        while len(todo):
-            s2 = (_slot(q[todo], self.mask) + k) & self.mask
-            v2 = self.table[s2]; hit = v2 == q[todo]
-            out[todo[hit]] = True
-            todo = todo[(v2 != -1) & ~hit]; k += 1
+        shape = torch.broadcast_shapes(users.shape, items.shape)
+        out = torch.zeros(int(np.prod(shape)), dtype=torch.bool, device=items.device)
+        out[self.hits(users, items)] = True
         return out.reshape(shape)
     def mass(self, p:np.ndarray, n_users:int) -> Tensor:
         "Per-user total probability `p` of the user's positives (for the truncated proposal)."
@@ -135,13 +149,14 @@ class Sampler:
 
     def _reject(self, ids, log_q, users, targets, shape):
         "Redraw, vectorised, every negative that is a training positive of its user."
-        u = self._ushape(users, shape)
-        bad = torch.nonzero(self.positives.contains(u, ids).flatten()).flatten(); n_bad0 = len(bad)
-        ids, log_q = ids.flatten().clone(), log_q.flatten().clone(); uf = u.flatten()
+        u = users.view(-1, *([1] * (len(shape) - 1)))     # broadcasts against ids without being materialised
+        bad = self.positives.hits(u, ids); n_bad0 = len(bad)
+        own = lambda t: t.reshape(-1) if t.is_contiguous() and t._base is None else t.flatten().clone()   # writable, unshared
+        ids, log_q = own(ids), own(log_q); per = ids.numel() // len(users)   # flat position // per = row of the batch
         for _ in range(self.max_rounds):
             if not len(bad): break
             ids[bad], log_q[bad] = self._redraw(bad, shape, users, targets)
-            bad = bad[self.positives.contains(uf[bad], ids[bad])]
+            bad = bad[self.positives.hits(users[bad // per], ids[bad])]
         else: raise ConfigError(f"{self.name}: {len(bad)} negatives still hit training positives after "
                                 f"{self.max_rounds} rounds; the proposal puts (almost) no mass outside those users' positives")
         corr = self._log_truncation(users).view(-1, *([1] * (len(shape) - 1)))
