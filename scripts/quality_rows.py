@@ -35,6 +35,7 @@ def row(f:Path, machine:str, command:str, sel_runs:Path|None=None) -> dict:
     m = json.loads(f.read_text()); c = m['config']; mk = c.get('model_kw', {}); tr = c.get('train', {})
     note = ', '.join(f'{k}={mk[k]}' for k in ('pad_mask', 'init_std') + (('d', 'bias') if c['model'] == 'mf' else ()) if k in mk)
     if mk.get('positions', 'end') != 'end': note += f", positions={mk['positions']}"
+    if c['model'] == 'sasrec' and mk.get('d', 64) != 64: note += f", d={mk['d']}"   # 64: every other SASRec quality run
     t = {**FIT, **tr}
     if t['eval_every'] != 5 and not t['final']: note += f", validation every {t['eval_every']} epoch(s)"   # 5: the quality runs' usual
     if t['optimizer'] != 'adam': note += f", {t['optimizer']} lr={t['lr']}"
