@@ -10,8 +10,10 @@ import pandas as pd
 import inspect
 from negstudy.core import atomic_path
 from negstudy.train import fit
+from negstudy.models import SASRec
 
 FIT = {k: p.default for k, p in inspect.signature(fit).parameters.items()}   # what a spec's absent train key means
+SASREC_D = inspect.signature(SASRec).parameters['d'].default                 # a SASRec spec's width when it names none
 
 COLS = ['dataset', 'model', 'loss', 'sampler', 'sampler_kw', 'attn', 'dropout', 'heads', 'seed', 'ndcg10', 'hr10', 'ndcg20',
         'ndcg10_selection',   # the test NDCG@10 of the early-stopped model: before the refit (refit cells), or the same
@@ -35,7 +37,7 @@ def row(f:Path, machine:str, command:str, sel_runs:Path|None=None) -> dict:
     m = json.loads(f.read_text()); c = m['config']; mk = c.get('model_kw', {}); tr = c.get('train', {})
     note = ', '.join(f'{k}={mk[k]}' for k in ('pad_mask', 'init_std') + (('d', 'bias') if c['model'] == 'mf' else ()) if k in mk)
     if mk.get('positions', 'end') != 'end': note += f", positions={mk['positions']}"
-    if c['model'] == 'sasrec' and mk.get('d', 64) != 64: note += f", d={mk['d']}"   # 64: every other SASRec quality run
+    if c['model'] == 'sasrec' and mk.get('d', SASREC_D) != SASREC_D: note += f", d={mk['d']}"
     t = {**FIT, **tr}
     if t['eval_every'] != 5 and not t['final']: note += f", validation every {t['eval_every']} epoch(s)"   # 5: the quality runs' usual
     if t['optimizer'] != 'adam': note += f", {t['optimizer']} lr={t['lr']}"
