@@ -11,7 +11,6 @@ import torch
 from torch import Tensor
 from .core import ConfigError, check_choice
 from .samplers import Sampler, Negatives, register, make_sampler
-from .hard import ModelAware
 
 # %% auto #0
 __all__ = ['AutoSample']
@@ -19,14 +18,11 @@ __all__ = ['AutoSample']
 # %% ../nbs/09_mixture.ipynb #51236d6e
 def _label(name:str, kw:dict) -> str: return name + (f"({', '.join(f'{k}={v}' for k, v in kw.items())})" if kw else '')
 
-def _proposer(c:Sampler) -> Sampler:
-    "The sampler whose proposal a candidate's negatives were drawn from (a model-aware sampler's pool sampler)."
-    return c.base if isinstance(c, ModelAware) else c
-
 @register
 class AutoSample(Sampler):
     "A mixture of candidate samplers, softmax(α)-weighted, with α learned from the validation loss during training."
     name = 'autosample'
+    exact_log_q = False   # each candidate contributes a fixed block: the union is not a draw from one proposal
     def __init__(self, candidates:list|tuple=('uniform', 'popularity', 'adaptive'), # names, or {'name': ..., **kwargs}
                  lr_mix:float=1.0, # step size of the mixture logits α
                  search_every:int=5, # training steps between two updates of α
@@ -50,12 +46,10 @@ class AutoSample(Sampler):
             if 'name' not in c: raise ConfigError(f"candidate {k} ({c}) has no 'name'")
             name = c.pop('name')
             if name == self.name: raise ConfigError("autosample cannot be its own candidate")
-            ckw = dict(n_neg=self.n_neg, share=self.share, exclude_positives=self.exclude, seed=self.seed + k, device=self.device) | c
-            s = make_sampler(name, **ckw)
-            if type(_proposer(s)).proposal is Sampler.proposal:
-                raise ConfigError(f"candidate {name!r} has no proposal, so the mixture's log_q cannot be computed; "
-                                  f"allowed: uniform, popularity, in_batch, mixed and the model-aware samplers over them")
-            self.cands.append(s); self.labels.append(_label(name, c))
+            label = _label(name, c)   # each candidate draws from its own named random stream
+            ckw = dict(n_neg=self.n_neg, share=self.share, exclude_positives=self.exclude, seed=self.seed, device=self.device,
+                       stream=f"{self.stream or 'sampler.autosample'}.{k}.{label}") | c
+            self.cands.append(make_sampler(name, **ckw)); self.labels.append(label)
         if len(set(self.labels)) < len(self.labels): raise ConfigError(f"candidates repeat: {self.labels}")
         if init is None: self.alpha = torch.zeros(len(self.cands), dtype=torch.float64)
         else:
@@ -78,7 +72,7 @@ class AutoSample(Sampler):
         return {l: round(float(p), 4) for l, p in zip(self.labels, self.weights())}
 
     def sample(self, users, targets, score_fn=None, pos_scores=None) -> Negatives:
-        "Every candidate's negatives, concatenated, weighted by π, with the mixture's log_q."
+        "Every candidate's negatives, concatenated, weighted by π (no log_q: see above)."
         if not self.fitted: raise ConfigError("AutoSample: call .fit(train) before .sample()")
         if self.needs_model and score_fn is None:
             raise ConfigError(f"autosample has model-aware candidates ({self.labels}): pass score_fn(ids) -> scores")
@@ -88,14 +82,12 @@ class AutoSample(Sampler):
         ex = lambda t: t[:, None, :].expand(B, L, t.shape[-1]) if per_pos and t.dim() == 2 else t
         pi = self.weights().to(self.device)
         ids = torch.cat([ex(o.ids) for o in outs], -1)
-        mix = sum(p * _proposer(s).proposal(targets).to(self.device) for p, s in zip(pi, self.cands))   # Σ_m π_m q_m, float64
-        log_q = torch.log(mix.clamp(min=1e-300)).float()[ids]
         own = [ex(o.weight) if o.weight is not None else torch.full(ex(o.ids).shape, 1 / o.ids.shape[-1], device=self.device)
                for o in outs]
         weight = torch.cat([p.float() * w for p, w in zip(pi, own)], -1)
         self._blocks = [Negatives(o.ids, o.log_q, o.weight) for o in outs]   # each candidate's own loss, for the search
         info = {f'{l}.{k}': v for l, o in zip(self.labels, outs) for k, v in o.info.items()}
-        return Negatives(ids, log_q, weight, info | {'mixture': self.mixture()})
+        return Negatives(ids, None, weight, info | {'mixture': self.mixture()})
 
     def search_step(self, block_losses, valid_loss, params:list):
         "One update of α: `block_losses(negs)` gives each candidate's training loss, `valid_loss()` the validation loss."

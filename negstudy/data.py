@@ -494,6 +494,9 @@ def split(x:Interactions, protocol:str='loo', # 'loo', 'temporal' or 'random'
         te, va = srt[ok & (from_end == 0)], srt[ok & (from_end == 1)]
         tr = srt[(from_end >= 2) | (~ok if cold == 'train' else np.zeros(len(srt), bool))]
         if cold == 'drop': neg_idx = neg_idx[np.isin(x.user[neg_idx], short, invert=True)]
+        # negative feedback is cut like the positives: nothing later than the user's validation target
+        cut = np.full(x.n_users + 1, np.inf); cut[x.user[va]] = x.order[va]
+        neg_idx = neg_idx[x.order[neg_idx] <= cut[x.user[neg_idx]]]
     elif protocol == 'temporal':
         if x.time != 'timestamp':
             raise ConfigError(f"{x.name}: protocol='temporal' needs timestamps comparable across users, "
@@ -505,6 +508,8 @@ def split(x:Interactions, protocol:str='loo', # 'loo', 'temporal' or 'random'
         cold_users = np.unique(np.concatenate([x.user[va], x.user[te]])[~has[np.concatenate([x.user[va], x.user[te]])]])
         _cold(x, cold_users, cold, 'have validation or test targets but no training history', ['error', 'drop'])
         va, te = va[has[x.user[va]]], te[has[x.user[te]]]
+        if n_te + n_va:   # negative feedback is cut like the positives: nothing later than the first held-out event
+            neg_idx = neg_idx[x.order[neg_idx] <= x.order[srt[n - n_te - n_va]]]
     else:
         g = rng(seed, 'split.random')
         srt = pos_idx[np.lexsort((g.random(len(pos_idx)), u))]
@@ -514,7 +519,8 @@ def split(x:Interactions, protocol:str='loo', # 'loo', 'temporal' or 'random'
         n_va = np.minimum(np.round((n - n_te) * valid).astype(np.int64), np.maximum(n - n_te - 1, 0))
         te = srt[rank < n_te[us]]; va = srt[(rank >= n_te[us]) & (rank < (n_te + n_va)[us])]
         tr = srt[rank >= (n_te + n_va)[us]]
-        # a user with a single positive keeps it in training: no target, so nothing can leak
+        # a user with a single positive keeps it in training: no target, so nothing can leak. A random split has no
+        # time: every negative stays in training (sequence models refuse this protocol, see `train.fit`)
     return Split(x, np.sort(np.concatenate([tr, neg_idx])), np.sort(va), np.sort(te), protocol)
 
 # %% ../nbs/01_data.ipynb #36d689a6

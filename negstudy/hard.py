@@ -20,6 +20,7 @@ __all__ = ['ModelAware', 'Adaptive', 'AdaptiveMixed', 'Softmax']
 class ModelAware(Sampler):
     "Base of samplers that score a pool of candidates with the current model."
     needs_model = True
+    exact_log_q = False   # a selection from the pool is not a proposal: log_q is None
     base_name = 'uniform'
     def __init__(self, pool:int=10, # N: candidates drawn per sequence (or position) and scored
                  base:str|None=None, # sampler that draws the pool (default: uniform)
@@ -27,8 +28,9 @@ class ModelAware(Sampler):
         if not isinstance(pool, (int, np.integer)) or pool <= 0: raise ConfigError(f"pool={pool!r} (N) must be a positive integer")
         super().__init__(**kw)
         self.pool = int(pool)
-        self.base = make_sampler(base or self.base_name, n_neg=self.pool, share=self.share,
-                                 exclude_positives=self.exclude, seed=self.seed, device=self.device)
+        self.base = make_sampler(base or self.base_name, n_neg=self.pool, share=self.share, exclude_positives=self.exclude,
+                                 seed=self.seed, device=self.device, stream=self.stream and f'{self.stream}.pool', **self._base_kw())
+    def _base_kw(self) -> dict: return {}
     def _fit(self, train): self.base.fit(train)
     def sample(self, users, targets, score_fn=None, pos_scores=None) -> Negatives:
         if not self.fitted: raise ConfigError(f"{type(self).__name__}: call .fit(train) before .sample()")
@@ -41,8 +43,7 @@ class ModelAware(Sampler):
             try: s = s.expand(B, L, self.pool)     # a (B, 1, N) score broadcasts over positions
             except RuntimeError: raise ConfigError(f"score_fn returned shape {tuple(s.shape)}, expected {(B, L, self.pool)}") from None
             ids = cand.ids[:, None, :].expand(B, L, self.pool) if cand.ids.dim() == 2 else cand.ids
-            lq = cand.log_q[:, None, :].expand(B, L, self.pool) if cand.log_q.dim() == 2 else cand.log_q
-            return self._select(ids, lq, s, pos_scores, cand.info)
+            return self._select(ids, s, pos_scores, cand.info)
 
 # %% ../nbs/03_hard.ipynb #46c39c04
 @register
@@ -54,10 +55,9 @@ class Adaptive(ModelAware):
         if isinstance(n_neg, (int, np.integer)) and isinstance(pool, (int, np.integer)) and n_neg > pool > 0:
             raise ConfigError(f"n_neg={n_neg} (M) must be <= pool={pool} (N): DNS keeps the top M of N candidates")
         super().__init__(pool=pool, n_neg=n_neg, **kw)
-    def _select(self, ids, lq, s, pos_scores, info):
+    def _select(self, ids, s, pos_scores, info):
         top = s.topk(self.n_neg, dim=-1).indices
-        return Negatives(ids.gather(-1, top), lq.gather(-1, top),
-                         torch.full(top.shape, 1 / self.n_neg, device=ids.device), info)
+        return Negatives(ids.gather(-1, top), None, None, info)   # equal weights: the loss's mean over the M kept
 
 @register
 class AdaptiveMixed(Adaptive):
@@ -84,13 +84,12 @@ class Softmax(ModelAware):
     def tau(self, h:Tensor) -> Tensor:
         "The adaptive temperature sqrt(Var(h) / (2 rho)) over the pool (last dim)."
         return (h.var(-1, keepdim=True, unbiased=False) / (2 * self.rho)).sqrt().clamp(min=1e-6)
-    def _select(self, ids, lq, s, pos_scores, info):
+    def _select(self, ids, s, pos_scores, info):
         if self.temperature is not None:
             p = F.softmax(s / self.temperature, -1)
             pick = torch.multinomial(p.reshape(-1, self.pool), self.n_neg, replacement=True,
                                      generator=self.gen).reshape(*s.shape[:-1], self.n_neg)
-            return Negatives(ids.gather(-1, pick), lq.gather(-1, pick),
-                             torch.full(pick.shape, 1 / self.n_neg, device=ids.device), info)
+            return Negatives(ids.gather(-1, pick), None, None, info)
         h = F.softplus(s - pos_scores.float()[..., None]) if pos_scores is not None else s
         w = F.softmax(h / self.tau(h), -1)
-        return Negatives(ids, lq, w, info)
+        return Negatives(ids, None, w, info)

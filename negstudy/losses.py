@@ -18,36 +18,45 @@ __all__ = ['SAMPLED', 'LOSSES', 'bce', 'bpr', 'sampled_softmax', 'gbce', 'full_c
 # %% ../nbs/04_losses.ipynb #87fc5c3a
 def _mean(x:Tensor, mask:Tensor) -> Tensor: return (x * mask).sum() / mask.sum().clamp(min=1)
 def _w(weight, valid, neg):
-    "Per-negative weights: the sampler's, else 1; zero where the negative is invalid."
-    w = torch.ones_like(neg) if weight is None else weight.to(neg.dtype).expand_as(neg)
-    return w * valid
+    "Per-negative weights ŵ (..., N) that sum to 1 over a position's valid negatives (0 where none is valid)."
+    w = valid.to(neg.dtype) if weight is None else weight.to(neg.dtype).expand_as(neg) * valid
+    return w / w.sum(-1, keepdim=True).clamp(min=1e-12)
+def _check_nw(neg_weight):
+    if not (isinstance(neg_weight, (int, float)) and neg_weight >= 0):
+        raise ConfigError(f"neg_weight={neg_weight!r} must be a number >= 0 (the total weight of the negative term)")
+    return float(neg_weight)
 
-def bce(pos, neg, mask, valid, log_q=None, weight=None):
-    "Binary cross-entropy: -log σ(s+) - Σ_j w_j log(1 - σ(s_j))."
-    return _mean(-F.logsigmoid(pos) + (_w(weight, valid, neg) * F.softplus(neg)).sum(-1), mask)
+def bce(pos, neg, mask, valid, log_q=None, weight=None, neg_weight:float=1.0):
+    "Binary cross-entropy: -log σ(s+) - λ Σ_j ŵ_j log(1 - σ(s_j)), ŵ summing to 1 per position, λ = `neg_weight`."
+    return _mean(-F.logsigmoid(pos) + _check_nw(neg_weight) * (_w(weight, valid, neg) * F.softplus(neg)).sum(-1), mask)
 
-def bpr(pos, neg, mask, valid, log_q=None, weight=None):
-    "Bayesian personalised ranking: weighted mean over negatives of -log σ(s+ - s_j)."
-    w = _w(weight, valid, neg)
-    w = w / w.sum(-1, keepdim=True).clamp(min=1e-12) if weight is None else w
-    return _mean((w * F.softplus(neg - pos[..., None])).sum(-1), mask)
+def bpr(pos, neg, mask, valid, log_q=None, weight=None, neg_weight:float=1.0):
+    "Bayesian personalised ranking: λ Σ_j ŵ_j (-log σ(s+ - s_j)), ŵ summing to 1 per position."
+    return _mean(_check_nw(neg_weight) * (_w(weight, valid, neg) * F.softplus(neg - pos[..., None])).sum(-1), mask)
 
-def sampled_softmax(pos, neg, mask, valid, log_q=None, weight=None, logq:bool=True):
-    "Softmax over the target and N sampled negatives; with `logq`, negatives' logits are corrected by -log(N q)."
+def sampled_softmax(pos, neg, mask, valid, log_q=None, weight=None, logq:bool=True, neg_weight:float=1.0):
+    """Softmax over the target and N sampled negatives. With `logq` a negative's logit is corrected by -log(N q_j);
+    sampler weights add log(N ŵ_j) (equal weights add nothing); `neg_weight` λ adds log λ to every negative."""
+    n_valid = valid.sum(-1, keepdim=True).clamp(min=1).to(neg.dtype)
     if logq:
-        if log_q is None: raise ConfigError("sampled_softmax(logq=True) needs the sampler's log_q")
+        if log_q is None: raise ConfigError("sampled_softmax(logq=True) needs log_q, but the sampler gave none (a model-aware "
+                                            "selection or explicit feedback has no proposal probability); use logq=False "
+                                            "or a model-free sampler (uniform, popularity, in_batch, mixed)")
         neg = neg - log_q - math.log(neg.shape[-1])
+    if weight is not None: neg = neg + torch.log((_w(weight, valid, neg) * n_valid).clamp(min=1e-30))
+    if _check_nw(neg_weight) != 1: neg = neg + math.log(max(neg_weight, 1e-30))
     neg = neg.masked_fill(~valid, float('-inf'))
     logits = torch.cat([pos[..., None], neg], -1)
     return _mean(torch.logsumexp(logits, -1) - pos, mask)
 
-def gbce(pos, neg, mask, valid, log_q=None, weight=None, t:float=0.75, n_items:int|None=None):
-    "gBCE (Petrov & Macdonald, RecSys 2023): the positive's probability raised to β = α(t(1 - 1/α) + 1/α), α = N / (n - 1)."
+def gbce(pos, neg, mask, valid, log_q=None, weight=None, t:float=0.75, n_items:int|None=None, neg_weight:float=1.0):
+    """gBCE (Petrov & Macdonald, RecSys 2023): BCE with the positive's probability raised to β = α(t(1 - 1/α) + 1/α),
+    α = N / (n - 1). The published form sums over the N negatives: that is `neg_weight=N` here."""
     if n_items is None: raise ConfigError("gbce needs n_items (catalogue size) to compute the sampling rate")
     alpha = neg.shape[-1] / (n_items - 1)
     beta = alpha * (t * (1 - 1 / alpha) + 1 / alpha)
     pos_term = (-beta * F.logsigmoid(pos.double())).to(pos.dtype)    # float64: σ(s)^β underflows in float32
-    return _mean(pos_term + (_w(weight, valid, neg) * F.softplus(neg)).sum(-1), mask)
+    return _mean(pos_term + _check_nw(neg_weight) * (_w(weight, valid, neg) * F.softplus(neg)).sum(-1), mask)
 
 def full_ce(logits:Tensor, # (..., n + 1) scores of every item, padding column 0 included; (..., n) of items 1..n if not `padding_column`
             targets:Tensor, # (...) item ids, 0 = padding
@@ -69,7 +78,8 @@ def make_loss(name:str, **kw):
     if name == 'full_ce':
         if kw: raise ConfigError(f"full_ce takes no parameters, got {list(kw)}")
         return full_ce
-    check_kwargs(f"loss {name!r}", kw, {'sampled_softmax': ['logq'], 'gbce': ['t', 'n_items']}.get(name, []))
+    check_kwargs(f"loss {name!r}", kw, ['neg_weight'] + {'sampled_softmax': ['logq'], 'gbce': ['t', 'n_items']}.get(name, []))
+    if 'neg_weight' in kw: _check_nw(kw['neg_weight'])
     f = SAMPLED[name]
     def loss(pos, neg, mask, valid, log_q=None, weight=None): return f(pos, neg, mask, valid, log_q, weight, **kw)
     loss.name = name; return loss

@@ -94,7 +94,18 @@ class GRU4Rec(Recommender):
         nn.init.normal_(self.item_emb.weight, std=d ** -0.5)
         with torch.no_grad(): self.item_emb.weight[0].zero_()
     def encode(self, seqs:Tensor) -> Tensor:
-        h, _ = self.gru(self.drop(self.item_emb(seqs)))
+        "Run the GRU over each sequence's real items only: left padding is moved out of the way and packed, so it never enters the state."
+        B, L = seqs.shape
+        n = (seqs > 0).sum(1)                                        # real items; padding is on the left
+        j = torch.arange(L, device=seqs.device)
+        shift = (j[None, :] + (L - n)[:, None]) % L                  # left-aligned view: item t of the row at column t
+        aligned = seqs.gather(1, shift) * (j[None, :] < n[:, None])
+        packed = nn.utils.rnn.pack_padded_sequence(self.drop(self.item_emb(aligned)), n.clamp(min=1).cpu(), batch_first=True,
+                                                   enforce_sorted=False)
+        h, _ = self.gru(packed)
+        h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=L)
+        back = (j[None, :] - (L - n)[:, None]) % L                   # back to the left-padded layout
+        h = h.gather(1, back[..., None].expand(B, L, h.shape[-1]))
         return self.out(self.drop(h)) * (seqs > 0).unsqueeze(-1)
 
 # %% ../nbs/05_models.ipynb #b2bf8de0

@@ -21,8 +21,8 @@ __all__ = ['SAMPLERS', 'Negatives', 'hit_mask', 'PositiveSet', 'Sampler', 'regis
 # %% ../nbs/02_samplers.ipynb #3d4ca751
 @dataclass
 class Negatives:
-    "Negative ids with the log probability of their proposal and optional weights."
-    ids: Tensor; log_q: Tensor
+    "Negative ids, the log probability with which each was drawn (None where no honest one exists) and optional weights."
+    ids: Tensor; log_q: Tensor|None
     weight: Tensor|None = None
     info: dict = field(default_factory=dict)
 
@@ -48,6 +48,7 @@ class PositiveSet:
         keys = np.unique(np.asarray(user, np.int64) * (n_items + 1) + np.asarray(item, np.int64))
         self.keys = torch.as_tensor(keys, device=device)
         self.count = torch.as_tensor(np.bincount(keys // (n_items + 1), minlength=n_users + 1), device=device)
+        self.start = torch.cumsum(self.count, 0) - self.count   # user u's keys are keys[start[u]:start[u] + count[u]]
         self.dense = self.table = self.bloom = None
         if (n_users + 1) * (n_items + 1) <= dense_max_bytes:
             dense = np.zeros((n_users + 1) * (n_items + 1), bool); dense[keys] = True
@@ -89,6 +90,12 @@ class PositiveSet:
             todo, qt, st = todo.index_select(0, live), qt.index_select(0, live), (st.index_select(0, live) + 1) & self.mask
             v = self.table.index_select(0, st); hit = v == qt; found.append(todo[hit])
         return found[0] if len(found) == 1 else torch.sort(torch.cat(found)).values
+    def pairs(self, users:Tensor) -> tuple[Tensor, Tensor]:
+        "(row in `users`, item) of every training positive of each of `users` (no loop over users)."
+        lens = self.count[users]; rows = torch.repeat_interleave(torch.arange(len(users), device=users.device), lens)
+        first = torch.cumsum(lens, 0) - lens
+        idx = torch.repeat_interleave(self.start[users] - first, lens) + torch.arange(int(lens.sum()), device=users.device)
+        return rows, self.keys[idx] % (self.n_items + 1)
     def contains(self, users:Tensor, items:Tensor) -> Tensor:
         "Elementwise: is `items` a training positive of `users` (broadcast)?"
         shape = torch.broadcast_shapes(users.shape, items.shape)
@@ -105,14 +112,18 @@ class Sampler:
     "Base class of negative samplers."
     name = ''
     needs_model = False
-    def __init__(self, n_neg:int=1, # N: negatives per sequence (share='sequence') or per position
-                 share:str='sequence', # 'sequence' or 'position'
+    exact_log_q = True   # False: `log_q` is None, there is no honest proposal probability (a selection, real feedback)
+    def __init__(self, n_neg:int=1, # N: negatives per position (share='position') or per sequence
+                 share:str='position', # 'position': N per position (SASRec's method; MF has one position); 'sequence': N shared by a sequence's positions
                  exclude_positives:bool=False, # reject the user's training positives
-                 seed:int=0, device='cpu', max_rounds:int=100):
+                 seed:int=0, device='cpu', max_rounds:int=100,
+                 stream:str|None=None, # name of the random stream (default 'sampler.<name>'); parts of a composite sampler get their own
+                ):
         if not isinstance(n_neg, (int, np.integer)) or n_neg <= 0: raise ConfigError(f"n_neg={n_neg!r} must be a positive integer")
         self.n_neg, self.share = int(n_neg), check_choice('share', share, ['sequence', 'position'])
         self.exclude, self.seed, self.device, self.max_rounds = exclude_positives, seed, torch.device(device), max_rounds
-        self.gen = torch_gen(seed, f'sampler.{self.name}', self.device)
+        self.stream = stream
+        self.gen = torch_gen(seed, stream or f'sampler.{self.name}', self.device)
         self.fitted = False
 
     def fit(self, train:Interactions):
@@ -159,16 +170,18 @@ class Sampler:
             bad = bad[self.positives.hits(users[bad // per], ids[bad])]
         else: raise ConfigError(f"{self.name}: {len(bad)} negatives still hit training positives after "
                                 f"{self.max_rounds} rounds; the proposal puts (almost) no mass outside those users' positives")
-        corr = self._log_truncation(users).view(-1, *([1] * (len(shape) - 1)))
+        corr = self._log_truncation(users, targets).view(-1, *([1] * (len(shape) - 1)))
         return ids.view(shape), log_q.view(shape) + corr, dict(rejected=n_bad0 / ids.numel())
     def _redraw(self, idx, shape, users, targets):
         "Fresh draws for the flat positions `idx` (batch-aware samplers redraw the batch and pick)."
         new, lq = self._draw(shape, users, targets)
         return new.flatten()[idx], lq.flatten()[idx]
-    def _log_truncation(self, u): return torch.zeros((), device=self.device)   # exact for uniform / popularity
+    def _log_truncation(self, u, targets):
+        "log 1 / (1 - proposal mass of each row's rejected items): what rejection adds to log_q."
+        raise NotImplementedError(f"{type(self).__name__} cannot reject training positives with an exact log_q")
 
     def proposal(self, targets:Tensor|None=None) -> Tensor:
-        "The proposal over the catalogue, (n_items + 1,) with 0 for padding (before rejection)."
+        "The proposal over the catalogue before rejection: (n_items + 1,), or (B, n_items + 1) when it depends on the row; 0 for padding."
         raise NotImplementedError
 
 # %% ../nbs/02_samplers.ipynb #57fd2e38
@@ -202,7 +215,7 @@ class Uniform(Sampler):
         ids = torch.randint(1, self.n_items + 1, shape, generator=self.gen, device=self.device)
         return ids, torch.full(shape, -np.log(self.n_items), device=self.device)
     def _redraw(self, idx, shape, users, targets): return self._draw((len(idx),), users, targets)   # i.i.d.: only what is needed
-    def _log_truncation(self, u):
+    def _log_truncation(self, u, targets):
         return np.log(self.n_items) - torch.log((self.n_items - self.positives.count[u]).double()).float()
     def proposal(self, targets=None):
         p = torch.full((self.n_items + 1,), 1 / self.n_items, dtype=torch.float64); p[0] = 0; return p
@@ -252,70 +265,109 @@ class Popularity(Sampler):
         ids = torch.where(x - col < self.accept[col], col + 1, self.alias[col])
         return ids, self.logp[ids]
     def _redraw(self, idx, shape, users, targets): return self._draw((len(idx),), users, targets)
-    def _log_truncation(self, u):
+    def _log_truncation(self, u, targets):
         return -torch.log1p(-self.pos_mass[u].clamp(max=1 - 1e-12)).float()
     def proposal(self, targets=None): return torch.as_tensor(self.p)
 
 # %% ../nbs/02_samplers.ipynb #3c7cc3f5
 @register
 class InBatch(Sampler):
-    "Targets of the other sequences in the batch."
+    "Targets of the batch, with their multiplicity; a row never draws an item that is one of its own targets."
     name = 'in_batch'
-    def _pool(self, targets):
-        B, L = targets.shape
-        flat = targets.flatten(); owner = torch.arange(B, device=self.device).repeat_interleave(L)
-        keep = flat != 0
-        return flat[keep], owner[keep]
-    def _draw(self, shape, users, targets):
-        items, owner = self._pool(targets)
+    def _batch(self, targets):
+        "Per-batch state: the pool, its counts, each row's own items (as sorted keys) and the pool mass left to the row."
+        items = targets[targets != 0]
         if len(items) == 0: raise ConfigError("in_batch: the batch has no targets")
-        if (owner != owner[0]).sum() == 0: raise ConfigError("in_batch: a batch of one sequence has no other targets; use batch size > 1")
-        B = shape[0]; mine = torch.arange(B, device=self.device).view(-1, *([1] * (len(shape) - 1))).expand(shape)
-        idx = torch.randint(0, len(items), shape, generator=self.gen, device=self.device)
+        counts = torch.bincount(items, minlength=self.n_items + 1)
+        s = targets.sort(-1).values
+        first = s != 0; first[:, 1:] &= s[:, 1:] != s[:, :-1]         # each row's distinct own items
+        rows = torch.arange(len(s), device=s.device)[:, None]
+        left = len(items) - (counts[s] * first).sum(-1)               # pool mass outside the row's own items
+        if (left <= 0).any():
+            raise ConfigError(f"in_batch: row {int(torch.nonzero(left <= 0)[0])} of the batch has no other targets than its own "
+                              f"items (a batch of one sequence, or of identical ones); use a larger or more varied batch")
+        self._b = dict(items=items, counts=counts, s=s, first=first, left=left,
+                       keys=(rows * (self.n_items + 1) + s)[first])    # sorted: rows ascending, items ascending in a row
+        return self._b
+    def _own(self, rows, ids):
+        "Is `ids` one of the own targets of batch row `rows` (elementwise)?"
+        keys = self._b['keys']; q = rows * (self.n_items + 1) + ids
+        return keys[torch.searchsorted(keys, q).clamp_(max=len(keys) - 1)] == q
+    def _rows(self, shape): return torch.arange(shape[0], device=self.device).view(-1, *([1] * (len(shape) - 1))).expand(shape).reshape(-1)
+    def _pool_rows(self, rows):
+        "One draw from the pool for each entry of `rows`, redrawing a row's own items (exact: c(i) / left(row))."
+        items = self._b['items']
+        ids = items[torch.randint(0, len(items), rows.shape, generator=self.gen, device=self.device)]
+        bad = torch.nonzero(self._own(rows, ids)).flatten()
         for _ in range(self.max_rounds):
-            own = owner[idx] == mine
-            if not own.any(): break
-            idx = torch.where(own, torch.randint(0, len(items), shape, generator=self.gen, device=self.device), idx)
-        else: raise ConfigError(f"in_batch: some sequences still drew their own targets after {self.max_rounds} rounds; "
-                                f"the batch has too few other targets")
-        ids = items[idx]
-        freq = torch.bincount(items, minlength=self.n_items + 1).float() / len(items)
-        return ids, torch.log(freq[ids])
+            if not len(bad): return ids
+            ids[bad] = items[torch.randint(0, len(items), bad.shape, generator=self.gen, device=self.device)]
+            bad = bad[self._own(rows[bad], ids[bad])]
+        raise ConfigError(f"in_batch: some rows still drew their own targets after {self.max_rounds} rounds; "
+                          f"the batch has too few other targets")
+    def _draw_rows(self, rows): return self._pool_rows(rows)
+    def _q_rows(self, rows, ids):
+        "Probability of `ids` under row `rows`' proposal (before rejection of training positives)."
+        b = self._b
+        return b['counts'][ids].double() / b['left'][rows].double() * ~self._own(rows, ids)
+    def _draw(self, shape, users, targets):
+        self._batch(targets); rows = self._rows(shape)
+        ids = self._draw_rows(rows)
+        return ids.view(shape), torch.log(self._q_rows(rows, ids)).float().view(shape)
+    def _redraw(self, idx, shape, users, targets):
+        rows = idx // (int(np.prod(shape)) // shape[0]); ids = self._draw_rows(rows)
+        return ids, torch.log(self._q_rows(rows, ids)).float()
+    def _rejected_mass(self, u, targets):
+        "Per row: the in-batch proposal's mass on the user's training positives that are not already own items."
+        b = self._b; rows, items = self.positives.pairs(u)
+        pu = torch.zeros(len(u), dtype=torch.float64, device=self.device).index_add_(0, rows, b['counts'][items].double())
+        own_pu = (b['counts'][b['s']] * (b['first'] & self.positives.contains(u[:, None], b['s']))).sum(-1)
+        return (pu - own_pu) / b['left'].double()
+    def _log_truncation(self, u, targets): return -torch.log1p(-self._rejected_mass(u, targets).clamp(max=1 - 1e-12)).float()
     def proposal(self, targets=None):
-        items, _ = self._pool(targets.to(self.device))
-        return (torch.bincount(items, minlength=self.n_items + 1).double() / len(items)).cpu()
+        "(B, n_items + 1): row b's in-batch proposal, its own items excluded."
+        self._batch(targets.to(self.device)); B = targets.shape[0]
+        ids = torch.arange(self.n_items + 1, device=self.device).expand(B, -1)
+        p = self._q_rows(self._rows(ids.shape), ids.reshape(-1)).view(B, -1); p[:, 0] = 0
+        return p.cpu()
 
 # %% ../nbs/02_samplers.ipynb #dd373422
 @register
 class Mixed(InBatch):
-    "In-batch plus uniform negatives."
+    "Each negative from the batch with probability `ratio`, else uniform (a Bernoulli coin per negative)."
     name = 'mixed'
-    def __init__(self, ratio:float=0.5, # share of the N negatives taken from the batch
+    def __init__(self, ratio:float=0.5, # probability that a negative comes from the batch (in expectation, that share of N)
                  **kw):
         if not 0 <= ratio <= 1: raise ConfigError(f"ratio={ratio} must be in [0, 1]")
         self.ratio = ratio; super().__init__(**kw)
+    def _draw_rows(self, rows):
+        coin = torch.rand(rows.shape, generator=self.gen, device=self.device) < self.ratio
+        ids = torch.randint(1, self.n_items + 1, rows.shape, generator=self.gen, device=self.device)
+        if coin.any(): ids[coin] = self._pool_rows(rows[coin])
+        self._coin = coin
+        return ids
+    def _q_rows(self, rows, ids): return self.ratio * super()._q_rows(rows, ids) + (1 - self.ratio) / self.n_items
     def _draw(self, shape, users, targets):
-        n_b = int(round(self.ratio * shape[-1]))
-        parts = []
-        if n_b: parts.append(super()._draw((*shape[:-1], n_b), users, targets)[0])
-        if shape[-1] - n_b: parts.append(torch.randint(1, self.n_items + 1, (*shape[:-1], shape[-1] - n_b),
-                                                       generator=self.gen, device=self.device))
-        ids = torch.cat(parts, -1)
-        return ids, torch.log(self.proposal(targets).to(self.device)[ids]).float()
-    def proposal(self, targets=None):
-        u = torch.full((self.n_items + 1,), 1 / self.n_items, dtype=torch.float64); u[0] = 0
-        return self.ratio * super().proposal(targets) + (1 - self.ratio) * u
+        ids, lq = super()._draw(shape, users, targets)
+        self._from_batch = self._coin.float().mean().item()
+        return ids, lq
+    def _log_truncation(self, u, targets):
+        m = self.ratio * self._rejected_mass(u, targets) + (1 - self.ratio) * self.positives.count[u].double() / self.n_items
+        return -torch.log1p(-m.clamp(max=1 - 1e-12)).float()
+    def sample(self, users, targets, score_fn=None, pos_scores=None):
+        n = super().sample(users, targets); n.info['from_batch'] = self._from_batch; return n   # share drawn from the batch (before rejection)
 
 # %% ../nbs/02_samplers.ipynb #f34369bb
 @register
 class Explicit(Sampler):
-    "The user's real negative feedback, topped up by a fallback sampler."
+    "The user's real negative feedback, topped up by a fallback sampler (no `log_q`: the slots come from different proposals)."
     name = 'explicit'
+    exact_log_q = False
     def __init__(self, kinds:tuple|None=None, # negative kinds to use (None = all)
                  fallback:str='uniform', **kw):
         super().__init__(**kw); self.kinds = kinds
         self.fallback = make_sampler(fallback, n_neg=self.n_neg, share=self.share, exclude_positives=self.exclude,
-                                     seed=self.seed, device=self.device)
+                                     seed=self.seed, device=self.device, stream=f"{self.stream or 'sampler.explicit'}.fallback")
     def _fit(self, train):
         want = [train.kinds.index(k) for k in (self.kinds or train.kinds[1:]) if k in train.kinds]
         if self.kinds and len(want) < len(self.kinds):
@@ -343,4 +395,5 @@ class Explicit(Sampler):
         self._last_share = real.float().mean().item()
         return ids, lq
     def sample(self, users, targets, score_fn=None, pos_scores=None):
-        n = super().sample(users, targets); n.info['real_share'] = self._last_share; return n
+        n = super().sample(users, targets); n.info['real_share'] = self._last_share; n.log_q = None; return n
+    def _log_truncation(self, u, targets): return torch.zeros((), device=self.device)   # log_q is dropped anyway

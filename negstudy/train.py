@@ -20,7 +20,7 @@ from .models import make_model
 from .metrics import rank_targets, ranking_metrics, band_metrics, coverage_popularity
 
 # %% auto #0
-__all__ = ['padded_history', 'csr_take', 'history_pairs', 'evaluate', 'FitResult', 'fit']
+__all__ = ['SELECT', 'padded_history', 'csr_take', 'history_pairs', 'evaluate', 'FitResult', 'check_combination', 'fit']
 
 # %% ../nbs/07_train.ipynb #dd16e539
 def padded_history(offsets:np.ndarray, items:np.ndarray, users:np.ndarray, max_len:int, drop_last:int=0) -> np.ndarray:
@@ -140,8 +140,42 @@ def _block_losses(net, x, u, tgt, mask, negs:list, sampled_loss) -> list:
     return [sampled_loss(h, u, tgt, mask, ps, n) for n in negs]
 
 _TRAJECTORY = ('model', 'sampler', 'loss', 'batch_size', 'lr', 'weight_decay', 'l2', 'optimizer', 'max_len', 'model_kw',
-               'sampler_kw', 'loss_kw', 'seed', 'protocol', 'dataset', 'final')   # what a checkpoint must share with the run that resumes it
-_OLD_DEFAULTS = {'l2': 0.0, 'optimizer': 'adam', 'final': False}   # keys added after checkpoints were first written
+               'sampler_kw', 'loss_kw', 'seed', 'protocol', 'dataset', 'final', 'lr_step', 'lr_gamma', 'select',
+               'filter_seen', 'average')   # what a checkpoint must share with the run that resumes it
+_OLD_DEFAULTS = {'l2': 0.0, 'optimizer': 'adam', 'final': False, 'lr_step': None, 'lr_gamma': 1.0, 'select': 'ndcg@10',
+                 'filter_seen': True, 'average': 'user'}   # keys added after checkpoints were first written
+SELECT = ('ndcg', 'hr', 'recall')   # selection metrics: <name>@<K>, or 'mrr'
+
+def _parse_select(select:str) -> tuple[str, int]:
+    "'ndcg@10' -> ('ndcg', 10); 'mrr' -> ('mrr', 10); a clear error for anything else."
+    if select == 'mrr': return 'mrr', 10
+    name, _, k = str(select).partition('@')
+    if name not in SELECT or not k.isdigit() or int(k) < 1:
+        raise ConfigError(f"select={select!r}: give <metric>@<K> with metric one of {list(SELECT)} and K >= 1 "
+                          "(e.g. 'ndcg@10', 'hr@20'), or 'mrr'")
+    return name, int(k)
+
+def check_combination(model:str, sampler:str|None, loss:str, sampler_kw:dict|None=None, loss_kw:dict|None=None, protocol:str='',
+                      future_context:bool=False):
+    "Refuse a model / sampler / loss / split combination that would not compute what it says, naming the parts and the fix."
+    from negstudy.samplers import SAMPLERS
+    from negstudy import hard, autosample   # noqa: F401 (registers the model-aware samplers)
+    if loss == 'full_ce':
+        if sampler not in (None, 'none', 'uniform') or sampler_kw:
+            raise ConfigError(f"loss 'full_ce' scores the whole catalogue and draws no negatives, so sampler {sampler!r} "
+                              f"{'with ' + str(sampler_kw) + ' ' if sampler_kw else ''}would be ignored; use sampler='none' "
+                              "(or a sampled loss: bce, bpr, sampled_softmax, gbce)")
+    elif sampler in (None, 'none'): raise ConfigError(f"loss {loss!r} needs a sampler; sampler='none' goes only with loss 'full_ce'")
+    elif loss == 'sampled_softmax' and (loss_kw or {}).get('logq', True):
+        if not SAMPLERS[check_choice('sampler', sampler, SAMPLERS)].exact_log_q:
+            raise ConfigError(f"loss 'sampled_softmax' with logq=True needs the probability each negative was drawn with, and "
+                              f"sampler {sampler!r} has none (a selection from a scored pool, real feedback or a mixture of "
+                              "blocks is not a proposal); use loss_kw={'logq': False}, or a model-free sampler "
+                              "(uniform, popularity, in_batch, mixed)")
+    from negstudy.models import MODELS
+    if protocol == 'random' and model in MODELS and MODELS[model].sequential and not future_context:
+        raise ConfigError(f"protocol 'random' holds out random events, so sequence model {model!r} would read the future as "
+                          "context; use protocol 'loo' or 'temporal' (or pass future_context=True to accept it knowingly)")
 
 def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epochs:int=50, batch_size:int=128,
         lr:float=1e-3, weight_decay:float=0.0,
@@ -155,15 +189,25 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         average:str='user', resume:bool=True, # continue from out_dir/checkpoint.pt when it exists
         refit:bool=False, # then train a fresh model on train + valid for the best epoch count and test that one (out_dir/refit/)
         final:bool=False, # (what refit runs) train on train + valid for exactly `epochs` epochs, no validation; test the last weights (out_dir: final.pt; a checkpoint every `eval_every` epochs)
+        select:str='ndcg@10', # the validation metric that early-stops and picks the best epoch: ndcg@K, hr@K or mrr@K
+        filter_seen:bool=True, # rank only items the user has not interacted with (validation and test)
+        lr_step:int|None=None, # StepLR: multiply the learning rate by `lr_gamma` every `lr_step` epochs (None: constant)
+        lr_gamma:float=1.0,
+        future_context:bool=False, # allow a sequence model on protocol 'random' (it then reads future events as context)
         ) -> FitResult:
-    "Train a model with a negative sampler and a loss; early-stop on validation NDCG@10; test with the best weights."
+    "Train a model with a negative sampler and a loss; early-stop on a validation metric; test with the best weights."
     t0 = time.time(); dev = get_device(device)
     if not l2 >= 0: raise ConfigError(f"l2 must be >= 0 (got {l2!r})")
-    check_choice('optimizer', optimizer, ['adam', 'sgd'])
+    check_choice('optimizer', optimizer, ['adam', 'sgd']); check_choice('average', average, ['user', 'interaction'])
+    sel_name, sel_k = _parse_select(select)
+    if lr_step is not None and not (isinstance(lr_step, int) and lr_step > 0): raise ConfigError(f"lr_step={lr_step!r} must be a positive integer or None")
+    if not 0 < lr_gamma <= 1: raise ConfigError(f"lr_gamma={lr_gamma!r} must be in (0, 1]")
     if final and refit: raise ConfigError("final=True trains one fixed-length run: it takes no refit")
+    check_combination(model, sampler, loss, sampler_kw, loss_kw, sp.protocol, future_context)
     cfg = dict(model=model, sampler=sampler, loss=loss, epochs=epochs, batch_size=batch_size, lr=lr, weight_decay=weight_decay, l2=l2,
                optimizer=optimizer, max_len=max_len, model_kw=model_kw or {}, sampler_kw=sampler_kw or {}, loss_kw=loss_kw or {}, patience=patience,
-               seed=seed, protocol=sp.protocol, dataset=sp.source.name, refit=refit, final=final)
+               seed=seed, protocol=sp.protocol, dataset=sp.source.name, refit=refit, final=final, select=select,
+               filter_seen=filter_seen, average=average, lr_step=lr_step, lr_gamma=lr_gamma)
     train = sp.history('test') if final else sp.train; n_items, n_users = sp.source.n_items, sp.source.n_users
     seed_everything(seed)
     net = make_model(model, n_items, n_users, **({'max_len': max_len} if model != 'mf' else {}), **(model_kw or {})).to(dev)
@@ -171,11 +215,15 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     if loss == 'gbce': lkw.setdefault('n_items', n_items)
     lossf = make_loss(loss, **lkw)
     smp = None if loss == 'full_ce' else make_sampler(sampler, seed=seed, device=dev, **(sampler_kw or {})).fit(train)
+    if smp is not None:   # what the sampler and the loss actually do, defaults included
+        cfg['effective'] = dict(share=smp.share, n_neg=smp.n_neg, exclude_positives=smp.exclude,
+                                neg_weight=float((loss_kw or {}).get('neg_weight', 1.0)), log_q=smp.exact_log_q)
     search = smp is not None and hasattr(smp, 'search_step')   # a sampler that learns from validation (AutoSample)
     if search and (final or refit):
         raise ConfigError(f"sampler {sampler!r} learns its mixture on the validation split, which a final / refit run trains on; "
                           "refit with the sampler it chose instead")
     opt = (torch.optim.Adam if optimizer == 'adam' else torch.optim.SGD)(net.parameters(), lr=lr, weight_decay=weight_decay)
+    sched = torch.optim.lr_scheduler.StepLR(opt, lr_step, lr_gamma) if lr_step else None
     gen = torch_gen(seed, 'batches')
     pos = train.positives(); offsets, items = pos.sequences()
     if net.sequential:
@@ -190,7 +238,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     def sampled_loss(h, u, tgt, mask, ps, neg):
         "The sampled loss of one batch's negatives (+ BPR's l2 on the rows it touched)."
         ns = net.score(h, neg.ids)
-        lq = neg.log_q if neg.log_q.dim() == 3 else neg.log_q[:, None, :]
+        lq = None if neg.log_q is None else neg.log_q if neg.log_q.dim() == 3 else neg.log_q[:, None, :]
         w = None if neg.weight is None else (neg.weight if neg.weight.dim() == 3 else neg.weight[:, None, :])
         l = lossf(ps, ns, mask, hit_mask(neg.ids, tgt), lq, w)
         if l2:   # the rows this batch used: positives, negatives and (MF) the users; other rows are left alone
@@ -199,7 +247,8 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         return l
     vset = _valid_set(sp, net.sequential, offsets, items, max_len) if search else None
     counts = sp.train.item_counts(); band = bands(counts)   # bands from train alone, also in a final run
-    fkw = dict(ks=ks, band=band, counts=counts, max_len=max_len, batch=eval_batch, average=average)
+    fkw = dict(ks=ks, band=band, counts=counts, max_len=max_len, batch=eval_batch, average=average, filter_train=filter_seen)
+    vks = tuple(sorted({10, sel_k}))   # validation: the selection metric's K, and 10 for the history
     hist, best, best_state, best_epoch, bad = [], -1.0, None, 0, 0
     steps = 0; train_s = 0.0; seen = 0; start = 1; prior_s = 0.0
     gens = [gen] + _generators(smp)
@@ -211,6 +260,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         if diff: raise ConfigError(f"{ckpt}: written by another configuration {diff} (checkpoint, now); "
                                    "delete it, pass resume=False, or use another out_dir")
         net.load_state_dict(st['net']); opt.load_state_dict(st['opt'])
+        if sched is not None and st.get('sched') is not None: sched.load_state_dict(st['sched'])
         torch.set_rng_state(st['rng'])
         if dev.type == 'cuda' and st.get('cuda_rng') is not None: torch.cuda.set_rng_state(st['cuda_rng'], dev)
         for g, gs in zip(gens, st['gens'], strict=True): g.set_state(gs)
@@ -220,6 +270,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         start = st['epoch'] + 1; prior_s = st.get('wall_s', 0.0)   # absent in checkpoints written before it was kept
     def save_checkpoint(ep):
         st = dict(cfg=cfg, epoch=ep, net=net.state_dict(), opt=opt.state_dict(), rng=torch.get_rng_state(),
+                  sched=None if sched is None else sched.state_dict(),
                   cuda_rng=torch.cuda.get_rng_state(dev) if dev.type == 'cuda' else None,
                   gens=[g.get_state() for g in gens], hist=hist, best=best, best_epoch=best_epoch, bad=bad, steps=steps,
                   train_s=train_s, seen=seen, wall_s=prior_s + time.time() - t0, sampler_state=smp.state_dict() if search else None,
@@ -252,18 +303,19 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
                                                     getattr(smp, 'valid_top', 10)), list(net.parameters()))
             tot += l.item(); nb += 1; steps += 1; seen += len(idx)
             if max_steps and steps >= max_steps: break
+        if sched is not None: sched.step()
         train_s += time.time() - te
         rec = dict(epoch=ep, loss=tot / max(nb, 1), train_s=round(train_s, 2))
         if search: rec['mixture'] = smp.mixture()
         stop = (max_steps and steps >= max_steps) or (time_budget_s and time.time() - t0 > time_budget_s)
         if not final and (ep % eval_every == 0 or ep == epochs or stop):
-            v = evaluate(net, sp, 'valid', **{**fkw, 'ks': (10,)})
-            rec.update(val_ndcg10=float(v['ndcg@10']), val_hr10=float(v['hr@10']))
-            if rec['val_ndcg10'] > best:
-                best, best_epoch, bad = rec['val_ndcg10'], ep, 0
+            v = evaluate(net, sp, 'valid', **{**fkw, 'ks': vks})
+            rec.update(val_ndcg10=float(v['ndcg@10']), val_hr10=float(v['hr@10']), val_select=float(v[select]))
+            if rec['val_select'] > best:
+                best, best_epoch, bad = rec['val_select'], ep, 0
                 buf = io.BytesIO(); torch.save(net.state_dict(), buf); best_state = buf.getvalue()
             else: bad += 1
-            bar.set_postfix(loss=f"{rec['loss']:.4f}", val_ndcg10=f"{v['ndcg@10']:.4f}", best=f"{best:.4f}")
+            bar.set_postfix(loss=f"{rec['loss']:.4f}", **{f'val_{select}': f"{v[select]:.4f}"}, best=f"{best:.4f}")
         hist.append(rec)
         if ckpt is not None and ('val_ndcg10' in rec if not final else ep % eval_every == 0 or ep == epochs or stop): save_checkpoint(ep)
         if bad >= patience or stop: stopped = why(stop); break
@@ -283,7 +335,8 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     if refit and stopped != 'time_budget':   # a run cut by its budget is not finished: it refits when it is
         r = fit(sp, model, sampler, loss, epochs=best_epoch, batch_size=batch_size, lr=lr, weight_decay=weight_decay, l2=l2, optimizer=optimizer,
                 max_len=max_len, model_kw=model_kw, sampler_kw=sampler_kw, loss_kw=loss_kw, device=dev, seed=seed,
-                progress=progress, ks=ks, eval_batch=eval_batch, average=average, final=True,
+                progress=progress, ks=ks, eval_batch=eval_batch, average=average, final=True, select=select,
+                filter_seen=filter_seen, lr_step=lr_step, lr_gamma=lr_gamma, future_context=future_context,
                 out_dir=None if out_dir is None else Path(out_dir) / 'refit')   # its weights: refit/final.pt
         info = dict(epochs=best_epoch, train_s=r.train_s, history=r.history, test_selection=test)
         test, net = r.test, r.model
