@@ -18,6 +18,7 @@ SASREC_D = inspect.signature(SASRec).parameters['d'].default                 # a
 COLS = ['dataset', 'model', 'loss', 'sampler', 'sampler_kw', 'attn', 'dropout', 'heads', 'seed', 'ndcg10', 'hr10', 'ndcg20',
         'ndcg10_selection',   # the test NDCG@10 of the early-stopped model: before the refit (refit cells), or the same
                               # seed's selection cell in --selection-runs (final cells, trained on train + valid)
+        'valid_ndcg10',       # validation NDCG@10 of the model that validation chose (empty for final cells: no validation)
         'best_epoch', 'epochs_run', 'time_budget_s', 'wall_s', 'machine', 'protocol', 'file', 'command']
 
 def _same_model(a:dict, b:dict) -> bool:
@@ -48,6 +49,7 @@ def row(f:Path, machine:str, command:str, sel_runs:Path|None=None) -> dict:
                 attn=mk.get('attn', 'prenorm') if c['model'] == 'sasrec' else '', dropout=mk.get('dropout', ''),
                 heads=mk.get('n_heads', '') if c['model'] == 'sasrec' else '', seed=c['seed'],
                 ndcg10=round(m['test']['ndcg@10'], 4), hr10=round(m['test']['hr@10'], 4), ndcg20=round(m['test']['ndcg@20'], 4),
+                valid_ndcg10=round(m['valid']['ndcg@10'], 4) if m.get('valid') else '',
                 best_epoch=m['best_epoch'], epochs_run=m['epochs_run'], time_budget_s=tr.get('time_budget_s', ''),
                 # a resumed run's wall_s counts only its last call; wall_total_s (runs since it was kept) counts every call up to
                 # its last checkpoint; for older runs, train_s (every call's training, no evaluation) is the better bound
