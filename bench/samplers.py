@@ -39,9 +39,9 @@ def main():
         nd = B * N
         def rate(name, f, n=nd): rows.append(dict(items=n_items, sampler=name, neg_per_s=n / timed(f, dev)))
         rate('torch.randint (raw uniform baseline)', lambda: torch.randint(1, n_items + 1, (B, N), device=dev))
-        uni = make_sampler('uniform', n_neg=N, device=dev).fit(tr)
+        uni = make_sampler('uniform', share='sequence', n_neg=N, device=dev).fit(tr)
         rate('uniform', lambda: uni.sample(users, targets))
-        unr = make_sampler('uniform', n_neg=N, exclude_positives=True, device=dev).fit(tr)
+        unr = make_sampler('uniform', share='sequence', n_neg=N, exclude_positives=True, device=dev).fit(tr)
         rate('uniform + rejection', lambda: unr.sample(users, targets))
         pos = [set() for _ in range(n_users + 1)]
         for uu, ii in zip(tr.user.tolist(), tr.item.tolist()): pos[uu].add(ii)
@@ -55,22 +55,22 @@ def main():
                 out.append(t)
             return out
         rate('python-set rejection loop (baseline)', set_loop, nloop)
-        popu = make_sampler('popularity', alpha=1.0, n_neg=N, device=dev).fit(tr)
+        popu = make_sampler('popularity', share='sequence', alpha=1.0, n_neg=N, device=dev).fit(tr)
         rate('popularity (alias)', lambda: popu.sample(users, targets))
         p = torch.as_tensor(popu.p, dtype=torch.float32, device=dev)
         nm = nd if n_items <= 100_000 or not a.quick else nd // 4
         rate('torch.multinomial (popularity baseline)', lambda: torch.multinomial(p, nm, replacement=True), nm)
-        popr = make_sampler('popularity', alpha=1.0, n_neg=N, exclude_positives=True, device=dev).fit(tr)
+        popr = make_sampler('popularity', share='sequence', alpha=1.0, n_neg=N, exclude_positives=True, device=dev).fit(tr)
         rate('popularity + rejection', lambda: popr.sample(users, targets))
         bt = torch.randint(1, n_items + 1, (256, L), device=dev)
         bu = torch.arange(1, 257, device=dev)
-        ib = make_sampler('in_batch', n_neg=N, device=dev).fit(tr)
+        ib = make_sampler('in_batch', share='sequence', n_neg=N, device=dev).fit(tr)
         rate('in_batch (B=256, L=50)', lambda: ib.sample(bu, bt), 256 * N)
-        mx = make_sampler('mixed', n_neg=N, ratio=0.5, device=dev).fit(tr)
+        mx = make_sampler('mixed', share='sequence', n_neg=N, ratio=0.5, device=dev).fit(tr)
         rate('mixed (B=256, L=50)', lambda: mx.sample(bu, bt), 256 * N)
         emb = torch.randn(n_items + 1, 64, device=dev); h = torch.randn(256, L, 64, device=dev)
         score = lambda ids: torch.einsum('bld,bnd->bln', h, emb[ids]) if ids.dim() == 2 else (h[:, :, None] * emb[ids]).sum(-1)
-        dns = make_sampler('adaptive', n_neg=1, pool=32, device=dev).fit(tr)
+        dns = make_sampler('adaptive', share='sequence', n_neg=1, pool=32, device=dev).fit(tr)
         rate('adaptive DNS(1,32) kept (B=256, L=50)', lambda: dns.sample(bu, bt, score), 256 * L)
         ps_ = unr.positives
         rows.append(dict(items=n_items, sampler='rejection index memory, MB (keys + dense table, or + hash table + bloom)',

@@ -25,7 +25,7 @@ def main():
     tgt = torch.where(inp > 0, tgt, 0); tgt[:, -1] = torch.as_tensor(items[off[users + 1] - 1])
     rows = []
     for name, lossn, skw, mkw in [('BCE, 1 negative per position', 'bce', dict(n_neg=1, share='position'), {}),
-                                  ('sampled softmax, 256 shared negatives, logQ', 'sampled_softmax', dict(n_neg=256), {}),
+                                  ('sampled softmax, 256 shared negatives, logQ', 'sampled_softmax', dict(n_neg=256, share='sequence'), {}),
                                   ('full cross-entropy, every position scored (previous)', 'full_ce_all', None, {}),
                                   ('full cross-entropy, real positions only (now)', 'full_ce', None, {}),
                                   ("full cross-entropy, real positions only, the quality-bar model (attn='paper', pad_mask=True: "

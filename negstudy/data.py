@@ -494,9 +494,9 @@ def split(x:Interactions, protocol:str='loo', # 'loo', 'temporal' or 'random'
         te, va = srt[ok & (from_end == 0)], srt[ok & (from_end == 1)]
         tr = srt[(from_end >= 2) | (~ok if cold == 'train' else np.zeros(len(srt), bool))]
         if cold == 'drop': neg_idx = neg_idx[np.isin(x.user[neg_idx], short, invert=True)]
-        # negative feedback is cut like the positives: nothing later than the user's validation target
+        # negative feedback is cut like the positives: only what comes strictly before the user's validation target
         cut = np.full(x.n_users + 1, np.inf); cut[x.user[va]] = x.order[va]
-        neg_idx = neg_idx[x.order[neg_idx] <= cut[x.user[neg_idx]]]
+        neg_idx = neg_idx[x.order[neg_idx] < cut[x.user[neg_idx]]]
     elif protocol == 'temporal':
         if x.time != 'timestamp':
             raise ConfigError(f"{x.name}: protocol='temporal' needs timestamps comparable across users, "
@@ -508,8 +508,8 @@ def split(x:Interactions, protocol:str='loo', # 'loo', 'temporal' or 'random'
         cold_users = np.unique(np.concatenate([x.user[va], x.user[te]])[~has[np.concatenate([x.user[va], x.user[te]])]])
         _cold(x, cold_users, cold, 'have validation or test targets but no training history', ['error', 'drop'])
         va, te = va[has[x.user[va]]], te[has[x.user[te]]]
-        if n_te + n_va:   # negative feedback is cut like the positives: nothing later than the first held-out event
-            neg_idx = neg_idx[x.order[neg_idx] <= x.order[srt[n - n_te - n_va]]]
+        if n_te + n_va:   # negative feedback is cut like the positives: only what comes strictly before the first held-out event
+            neg_idx = neg_idx[x.order[neg_idx] < x.order[srt[n - n_te - n_va]]]
     else:
         g = rng(seed, 'split.random')
         srt = pos_idx[np.lexsort((g.random(len(pos_idx)), u))]

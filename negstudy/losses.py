@@ -6,7 +6,7 @@ Docs: https://negstudy.github.io/negstudy/losses.html.md"""
 
 # %% ../nbs/04_losses.ipynb #83c9efe5
 from __future__ import annotations
-import math
+import math, numbers
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -22,7 +22,7 @@ def _w(weight, valid, neg):
     w = valid.to(neg.dtype) if weight is None else weight.to(neg.dtype).expand_as(neg) * valid
     return w / w.sum(-1, keepdim=True).clamp(min=1e-12)
 def _check_nw(neg_weight):
-    if not (isinstance(neg_weight, (int, float)) and neg_weight >= 0):
+    if isinstance(neg_weight, bool) or not (isinstance(neg_weight, numbers.Real) and neg_weight >= 0):
         raise ConfigError(f"neg_weight={neg_weight!r} must be a number >= 0 (the total weight of the negative term)")
     return float(neg_weight)
 

@@ -20,7 +20,8 @@ from .models import make_model
 from .metrics import rank_targets, ranking_metrics, band_metrics, coverage_popularity
 
 # %% auto #0
-__all__ = ['SELECT', 'padded_history', 'csr_take', 'history_pairs', 'evaluate', 'FitResult', 'check_combination', 'fit']
+__all__ = ['CONVENTIONS', 'SELECT', 'padded_history', 'csr_take', 'history_pairs', 'evaluate', 'FitResult', 'check_combination',
+           'fit']
 
 # %% ../nbs/07_train.ipynb #dd16e539
 def padded_history(offsets:np.ndarray, items:np.ndarray, users:np.ndarray, max_len:int, drop_last:int=0) -> np.ndarray:
@@ -94,9 +95,18 @@ class FitResult:
     refit: dict|None = None   # with refit=True: the refit's epochs, train_s, history and the selection model's test metrics
     wall_total_s: float|None = None   # wall_s plus the wall time earlier calls spent up to their last checkpoint (resumed runs)
 
-def _batches(n:int, bs:int, gen:torch.Generator):
+def _batches(n:int, bs:int, gen:torch.Generator, min_last:int=1):
+    "Shuffled batches of `bs`; a last batch smaller than `min_last` joins the one before it."
     perm = torch.randperm(n, generator=gen).numpy()
-    return [perm[i:i + bs] for i in range(0, n, bs)]
+    out = [perm[i:i + bs] for i in range(0, n, bs)]
+    if len(out) > 1 and len(out[-1]) < min_last: out[-2:] = [np.concatenate(out[-2:])]
+    return out
+
+def _uses_batch(s) -> bool:
+    "Does sampler `s` (or its pool sampler, or one of its candidates) draw from the batch's targets?"
+    from negstudy.samplers import InBatch
+    return s is not None and (isinstance(s, InBatch) or _uses_batch(getattr(s, 'base', None))
+                              or any(_uses_batch(c) for c in getattr(s, 'cands', [])))
 
 def _generators(obj, seen=None) -> list:
     "Every `torch.Generator` reachable from `obj`'s attributes, in a fixed order (a sampler's random state)."
@@ -141,9 +151,10 @@ def _block_losses(net, x, u, tgt, mask, negs:list, sampled_loss) -> list:
 
 _TRAJECTORY = ('model', 'sampler', 'loss', 'batch_size', 'lr', 'weight_decay', 'l2', 'optimizer', 'max_len', 'model_kw',
                'sampler_kw', 'loss_kw', 'seed', 'protocol', 'dataset', 'final', 'lr_step', 'lr_gamma', 'select',
-               'filter_seen', 'average')   # what a checkpoint must share with the run that resumes it
+               'filter_seen', 'average', 'conventions')   # what a checkpoint must share with the run that resumes it
+CONVENTIONS = 2   # 2: negatives' weights sum to 1 per position x neg_weight, per-position negatives by default, exact log_q (issue 19)
 _OLD_DEFAULTS = {'l2': 0.0, 'optimizer': 'adam', 'final': False, 'lr_step': None, 'lr_gamma': 1.0, 'select': 'ndcg@10',
-                 'filter_seen': True, 'average': 'user'}   # keys added after checkpoints were first written
+                 'filter_seen': True, 'average': 'user', 'conventions': 1}   # keys added after checkpoints were first written
 SELECT = ('ndcg', 'hr', 'recall')   # selection metrics: <name>@<K>, or 'mrr'
 
 def _parse_select(select:str) -> tuple[str, int]:
@@ -189,7 +200,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         average:str='user', resume:bool=True, # continue from out_dir/checkpoint.pt when it exists
         refit:bool=False, # then train a fresh model on train + valid for the best epoch count and test that one (out_dir/refit/)
         final:bool=False, # (what refit runs) train on train + valid for exactly `epochs` epochs, no validation; test the last weights (out_dir: final.pt; a checkpoint every `eval_every` epochs)
-        select:str='ndcg@10', # the validation metric that early-stops and picks the best epoch: ndcg@K, hr@K or mrr@K
+        select:str='ndcg@10', # the validation metric that early-stops and picks the best epoch: ndcg@K, hr@K, recall@K or mrr
         filter_seen:bool=True, # rank only items the user has not interacted with (validation and test)
         lr_step:int|None=None, # StepLR: multiply the learning rate by `lr_gamma` every `lr_step` epochs (None: constant)
         lr_gamma:float=1.0,
@@ -200,14 +211,14 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     if not l2 >= 0: raise ConfigError(f"l2 must be >= 0 (got {l2!r})")
     check_choice('optimizer', optimizer, ['adam', 'sgd']); check_choice('average', average, ['user', 'interaction'])
     sel_name, sel_k = _parse_select(select)
-    if lr_step is not None and not (isinstance(lr_step, int) and lr_step > 0): raise ConfigError(f"lr_step={lr_step!r} must be a positive integer or None")
+    if lr_step is not None and not (isinstance(lr_step, int) and not isinstance(lr_step, bool) and lr_step > 0): raise ConfigError(f"lr_step={lr_step!r} must be a positive integer or None")
     if not 0 < lr_gamma <= 1: raise ConfigError(f"lr_gamma={lr_gamma!r} must be in (0, 1]")
     if final and refit: raise ConfigError("final=True trains one fixed-length run: it takes no refit")
     check_combination(model, sampler, loss, sampler_kw, loss_kw, sp.protocol, future_context)
     cfg = dict(model=model, sampler=sampler, loss=loss, epochs=epochs, batch_size=batch_size, lr=lr, weight_decay=weight_decay, l2=l2,
                optimizer=optimizer, max_len=max_len, model_kw=model_kw or {}, sampler_kw=sampler_kw or {}, loss_kw=loss_kw or {}, patience=patience,
                seed=seed, protocol=sp.protocol, dataset=sp.source.name, refit=refit, final=final, select=select,
-               filter_seen=filter_seen, average=average, lr_step=lr_step, lr_gamma=lr_gamma)
+               filter_seen=filter_seen, average=average, lr_step=lr_step, lr_gamma=lr_gamma, conventions=CONVENTIONS)
     train = sp.history('test') if final else sp.train; n_items, n_users = sp.source.n_items, sp.source.n_users
     seed_everything(seed)
     net = make_model(model, n_items, n_users, **({'max_len': max_len} if model != 'mf' else {}), **(model_kw or {})).to(dev)
@@ -249,6 +260,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     counts = sp.train.item_counts(); band = bands(counts)   # bands from train alone, also in a final run
     fkw = dict(ks=ks, band=band, counts=counts, max_len=max_len, batch=eval_batch, average=average, filter_train=filter_seen)
     vks = tuple(sorted({10, sel_k}))   # validation: the selection metric's K, and 10 for the history
+    fkw['ks'] = tuple(sorted({*ks, sel_k}))   # the final valid / test metrics include the selection metric
     hist, best, best_state, best_epoch, bad = [], -1.0, None, 0, 0
     steps = 0; train_s = 0.0; seen = 0; start = 1; prior_s = 0.0
     gens = [gen] + _generators(smp)
@@ -284,7 +296,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
                disable=not progress, initial=start - 1, total=epochs)
     for ep in bar:
         net.train(); te = time.time(); tot = 0.0; nb = 0
-        for idx in _batches(units, batch_size, gen):
+        for idx in _batches(units, batch_size, gen, 2 if _uses_batch(smp) else 1):   # in-batch needs another row
             if net.sequential:
                 x, tgt = inp_all[idx].to(dev), tgt_all[idx].to(dev); u = torch.as_tensor(users[idx], device=dev)
             else: u, tgt = pu[idx].to(dev), pi[idx].to(dev)[:, None]; x = u
@@ -295,6 +307,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
             else:
                 ps = net.score(h, tgt[..., None]).squeeze(-1)
                 neg = smp.sample(u, tgt, score_fn=lambda ids: net.score(h.detach(), ids), pos_scores=ps.detach())
+                cfg['effective'].setdefault('negatives_per_position', int(neg.ids.shape[-1]))   # what the loss really sees (a pool, blocks)
                 l = sampled_loss(h, u, tgt, mask, ps, neg)
             opt.zero_grad(set_to_none=True); l.backward(); opt.step()
             if search and steps % smp.search_every == 0:   # on this batch, with the weights just updated
