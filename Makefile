@@ -10,7 +10,7 @@ EXECUTOR ?= papermill
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: install test check-clean study clean-study bench
+.PHONY: install test nbdev-test check-clean study clean-study bench
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -31,8 +31,15 @@ check-clean: install
 	  echo "nbdev-clean or nbdev-export changed the files above: run them and commit the result"; exit 1; fi
 	@echo "notebooks clean, module in sync"
 
+# tests/ includes tests/test_notebooks.py: every notebook `nbdev-test` collects (nbs/ recursively, experiments too; it
+# checks the list against nbdev-test's own), each in a fresh process under a per-notebook time budget, so a notebook that
+# fails under nbdev-test fails here; and tests/test_study.py runs the README's by-hand papermill command.
 test: check-clean
 	$(PY) -m pytest -n 2 -q tests
+
+# the same notebooks through nbdev's own command (what `make test` covers, without the pytest count)
+nbdev-test: install
+	$(VENV)/bin/nbdev-test --n-workers $(WORKERS)
 
 study: install
 	$(VENV)/bin/negstudy grid studies/quickstart.yaml --dataset $(DATASET) --workers $(WORKERS) --device $(DEVICE) --executor $(EXECUTOR)

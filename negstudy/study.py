@@ -22,8 +22,9 @@ from .models import MODELS
 import negstudy.hard, negstudy.autosample  # noqa: F401 (register the model-aware samplers and AutoSample)
 
 # %% auto #0
-__all__ = ['SPEC_KEYS', 'WITH_NEGATIVES', 'TEMPLATE', 'BAND_COLS', 'SEARCH', 'validate_spec', 'load_spec', 'cell_id', 'expand',
-           'run_cell', 'is_done', 'run_grid', 'collect', 'summarize', 'band_table', 'report', 'hpo', 'main']
+__all__ = ['SPEC_KEYS', 'WITH_NEGATIVES', 'TEMPLATE', 'TEMPLATE_TRAIN', 'CELL_KEYS', 'BAND_COLS', 'SEARCH', 'validate_spec',
+           'load_spec', 'cell_id', 'expand', 'run_cell', 'is_done', 'template_params', 'run_grid', 'collect',
+           'summarize', 'band_table', 'report', 'hpo', 'main']
 
 # %% ../nbs/10_study.ipynb #d14366ad
 SPEC_KEYS = {'name', 'datasets', 'models', 'samplers', 'losses', 'seeds', 'train', 'train_by_dataset', 'model_kw', 'sampler_kw', 'data_kw', 'description', 'tuned'}
@@ -141,6 +142,18 @@ def is_done(out_dir:Path) -> bool:
 
 # %% ../nbs/10_study.ipynb #d0359de3
 TEMPLATE = 'nbs/experiments/train_eval.ipynb'
+TEMPLATE_TRAIN = ('epochs', 'max_len', 'batch_size', 'lr')   # `train` settings that are template parameters of their own
+CELL_KEYS = ('dataset', 'model', 'sampler', 'loss', 'seed', 'data_kw', 'model_kw', 'sampler_kw', 'train')
+
+def template_params(cfg:dict, out_dir:str|Path, device:str|None=None) -> dict:
+    """The papermill parameters of `TEMPLATE` that rebuild cell `cfg` exactly (same id, same `metrics.json` config):
+    one per top-level setting, `TEMPLATE_TRAIN` out of `train` (None: not set), the nested settings as JSON."""
+    if (bad := sorted(set(cfg) - {*CELL_KEYS, 'id'})): raise ConfigError(f"cell {cfg.get('id')}: no template parameter for {bad}")
+    tr = dict(cfg.get('train', {}))
+    own = {k: tr.pop(k) if tr.get(k) is not None else None for k in TEMPLATE_TRAIN}
+    return dict(dataset=cfg['dataset'], model=cfg['model'], sampler=cfg['sampler'], loss=cfg['loss'], seed=cfg['seed'], **own,
+                train=json.dumps(tr), sampler_kw=json.dumps(cfg.get('sampler_kw', {})), model_kw=json.dumps(cfg.get('model_kw', {})),
+                data_kw=json.dumps(cfg.get('data_kw', {})), out_dir=str(out_dir), device=device or 'auto')
 
 def _execute(cfg:dict, out_dir:str, executor:str, device:str|None) -> tuple[str, str|None]:
     "Run one cell in a worker; return (id, error or None). Never raises."
@@ -152,9 +165,10 @@ def _execute(cfg:dict, out_dir:str, executor:str, device:str|None) -> tuple[str,
         else:
             import papermill as pm
             pm.execute_notebook(str(project_path(TEMPLATE)), str(out/'run.ipynb'), progress_bar=False, log_output=False,
-                                parameters=dict(config=json.dumps(cfg), out_dir=str(out), device=device or 'auto'),
-                                cwd=str(out))
+                                parameters=template_params(cfg, out, device), cwd=str(out))
         if not is_done(out): raise RuntimeError('the run finished without a complete metrics.json')
+        if 'id' in cfg and (got := json.loads((out/'metrics.json').read_text())['id']) != cfg['id']:
+            raise RuntimeError(f"the template ran cell {got}, not {cfg['id']}: its parameters do not rebuild this cell")
         return cfg['id'], None
     except BaseException as e:
         msg = f"{type(e).__name__}: {e}\n{traceback.format_exc()}"

@@ -1,8 +1,8 @@
 """The study machine: papermill parameters reach the run, a SIGKILLed grid resumes, Ray runs a grid, the CLI refuses bad specs."""
-import json, os, signal, subprocess, sys, time
+import json, os, shlex, signal, subprocess, sys, time
 from pathlib import Path
 import nbformat, pytest
-from negstudy.study import load_spec, expand, is_done, run_grid, validate_spec
+from negstudy.study import load_spec, expand, is_done, run_grid, validate_spec, cell_id, template_params, TEMPLATE_TRAIN
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = dict(train=dict(epochs=2, max_len=15, batch_size=64), model_kw=dict(d=8),
@@ -14,15 +14,77 @@ def test_one_parameters_cell(nb):
     tagged = [c for c in cells if 'parameters' in c.get('metadata', {}).get('tags', [])]
     assert len(tagged) == 1, f"{nb.name}: {len(tagged)} cells tagged 'parameters' (nbdev-clean must keep tags)"
 
+TEMPLATE = ROOT / 'nbs/experiments/train_eval.ipynb'
+NESTED = ('train', 'sampler_kw', 'model_kw', 'data_kw')   # JSON parameters
+
+def _expect(m:dict, params:dict):
+    "Each template parameter's value is where it belongs in metrics.json's config."
+    c = m['config']
+    for k, v in params.items():
+        if k in TEMPLATE_TRAIN: assert c['train'].get(k) == v, k     # None: not set, fit's default
+        elif k == 'train': assert {**c['train'], **json.loads(v)} == c['train'], k
+        elif k in NESTED: assert c[k] == json.loads(v), k
+        elif k not in ('out_dir', 'device'): assert c[k] == v, k
+    assert m['id'] == c['id'] == cell_id({k: v for k, v in c.items() if k != 'id'})
+
 def test_papermill_parameters_reach_the_run(tmp_path):
     import papermill as pm
-    cfg = dict(dataset='synthetic', model='gru4rec', sampler='popularity', loss='bpr', seed=3, sampler_kw=dict(alpha=0.5, n_neg=2),
-               model_kw=dict(d=8), data_kw=dict(n_users=60, n_items=25, mean_len=8), train=dict(epochs=1, max_len=10))
-    pm.execute_notebook(str(ROOT / 'nbs/experiments/train_eval.ipynb'), str(tmp_path / 'run.ipynb'), progress_bar=False,
-                        parameters=dict(config=json.dumps(cfg), out_dir=str(tmp_path / 'cell'), device='cpu'), cwd=str(tmp_path))
+    params = dict(dataset='synthetic', model='gru4rec', sampler='popularity', loss='bpr', seed=3, epochs=1, max_len=10, batch_size=32,
+                  lr=0.002, train=json.dumps(dict(patience=2)), sampler_kw=json.dumps(dict(alpha=0.5, n_neg=2)),
+                  model_kw=json.dumps(dict(d=8)), data_kw=json.dumps(dict(n_users=60, n_items=25, mean_len=8)),
+                  out_dir=str(tmp_path / 'cell'), device='cpu')
+    # every parameter of the template but the former single-JSON `config` is set here (a new one must join this test)
+    assert set(pm.inspect_notebook(str(TEMPLATE))) - {'config'} == set(params)
+    pm.execute_notebook(str(TEMPLATE), str(tmp_path / 'run.ipynb'), progress_bar=False, parameters=params, cwd=str(tmp_path))
     m = json.loads((tmp_path / 'cell' / 'metrics.json').read_text())
-    for k, v in cfg.items(): assert m['config'][k] == v, k
+    _expect(m, params)
+    assert m['config']['train'] == dict(patience=2, epochs=1, max_len=10, batch_size=32, lr=0.002)
     assert m['device'] == 'cpu' and m['epochs_run'] == 1
+
+def test_papermill_config_json_still_works(tmp_path):
+    "The former form, one JSON `config`, still runs the cell it names (its keys win over the parameters)."
+    import papermill as pm
+    cfg = dict(dataset='synthetic', model='mf', sampler='uniform', loss='bpr', seed=1, sampler_kw={}, model_kw=dict(d=8),
+               data_kw=dict(n_users=60, n_items=25, mean_len=8), train=dict(epochs=1, max_len=10))
+    pm.execute_notebook(str(TEMPLATE), str(tmp_path / 'run.ipynb'), progress_bar=False,
+                        parameters=dict(config=json.dumps(cfg), epochs=7, out_dir=str(tmp_path / 'cell'), device='cpu'), cwd=str(tmp_path))
+    m = json.loads((tmp_path / 'cell' / 'metrics.json').read_text())
+    assert {k: v for k, v in m['config'].items() if k != 'id'} == cfg and m['epochs_run'] == 1
+
+def test_runner_fills_the_template_parameters(tmp_path):
+    "The grid's papermill executor passes first-class parameters and rebuilds each cell exactly: same id, same config."
+    import papermill as pm
+    spec = validate_spec(dict(name='pm', datasets=['synthetic'], models=['mf'], samplers=['popularity'], losses=['bpr'], seeds=[2],
+                              sampler_kw=dict(popularity=dict(alpha=0.5)), model_kw=dict(d=8),
+                              data_kw=dict(synthetic=dict(n_users=60, n_items=25, mean_len=8)),
+                              train=dict(epochs=1, lr=0.003, time_budget_s=600)))   # no max_len: fit's default, not the template's
+    cell, = expand(spec)
+    params = template_params(cell, tmp_path)
+    assert set(params) == set(pm.inspect_notebook(str(TEMPLATE))) - {'config'}
+    assert (params['epochs'], params['lr'], params['max_len'], json.loads(params['train'])) == (1, 0.003, None, dict(time_budget_s=600))
+    st = run_grid(spec, tmp_path / 'runs', workers=1, executor='papermill', device='cpu', progress=False)
+    assert list(st.status) == ['ran'], st.error.tolist()
+    m = json.loads((tmp_path / 'runs' / cell['id'] / 'metrics.json').read_text())
+    assert m['config'] == cell and m['id'] == cell['id']
+    _expect(m, params)
+
+def test_readme_papermill_command(tmp_path):
+    "The README's by-hand command, exactly, from a folder outside the project and without NEGSTUDY_DATA."
+    from papermill.cli import _resolve_type   # how the papermill command line types a `-p` value
+    lines = [l.strip() for l in (ROOT / 'README.md').read_text().splitlines() if l.strip().startswith('papermill nbs/experiments/train_eval.ipynb')]
+    assert lines, 'README.md shows no by-hand papermill command for nbs/experiments/train_eval.ipynb'
+    argv = shlex.split(lines[0], comments=True)
+    (tmp_path / 'nbs').symlink_to(ROOT / 'nbs')
+    env = {k: v for k, v in os.environ.items() if k != 'NEGSTUDY_DATA'} | {'OMP_NUM_THREADS': '1'}
+    r = subprocess.run([sys.executable, '-m', 'papermill', *argv[1:]], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert (tmp_path / argv[2]).exists()
+    params = {argv[i + 1]: _resolve_type(argv[i + 2]) for i, a in enumerate(argv) if a == '-p'}
+    assert {'dataset', 'sampler', 'seed', 'epochs'} <= set(params)
+    out = Path(params['out_dir']) if 'out_dir' in params else tmp_path / 'runs' / 'manual'   # the default: runs/manual/<cell id>
+    found = list((tmp_path / out).glob('*/metrics.json')) + list((tmp_path / out).glob('metrics.json'))
+    assert len(found) == 1, found
+    _expect(json.loads(found[0].read_text()), params)
 
 def _spec(tmp_path, name='kill', samplers=('uniform', 'popularity', 'in_batch', 'mixed'), seeds=(0, 1)):
     p = tmp_path / f'{name}.yaml'
