@@ -27,7 +27,8 @@ __all__ = ['SPEC_KEYS', 'WITH_NEGATIVES', 'TEMPLATE', 'TEMPLATE_TRAIN', 'CELL_KE
            'summarize', 'band_table', 'report', 'hpo', 'main']
 
 # %% ../nbs/10_study.ipynb #d14366ad
-SPEC_KEYS = {'name', 'datasets', 'models', 'samplers', 'losses', 'seeds', 'train', 'train_by_dataset', 'model_kw', 'sampler_kw', 'data_kw', 'description', 'tuned'}
+SPEC_KEYS = {'name', 'datasets', 'models', 'samplers', 'losses', 'seeds', 'train', 'train_by_dataset', 'model_kw', 'sampler_kw', 'data_kw', 'description', 'tuned',
+             'comparison'}   # comparison: true = a spec that compares samplers; it must stop by epochs or patience, never by wall clock
 WITH_NEGATIVES = {'ml-100k', 'kuairand', 'coat', 'yahoo-r3'}
 
 def _as_list(x) -> list: return x if isinstance(x, list) else [x]   # a spec's settings: one mapping or a list of them
@@ -46,6 +47,12 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
         for v in vals:
             if v not in ok: raise ConfigError(f"{source}: {field}: {v!r} is not allowed; choose from {ok}")
     if not all(isinstance(s, int) and s >= 0 for s in spec['seeds']): raise ConfigError(f"{source}: 'seeds' must be non-negative integers")
+    if spec.get('comparison'):   # per-step cost must not decide a comparison: stop by epochs or patience only
+        for where, tr in [('train', spec['train']), *((f'train_by_dataset.{d}', t) for d, t in spec['train_by_dataset'].items())]:
+            if (tr or {}).get('time_budget_s') is not None:
+                raise ConfigError(f"{source}: {where}.time_budget_s: a comparison spec (comparison: true) stops by epochs or "
+                                  "patience, never by wall clock (a budget lets per-step cost rank the samplers); remove it, "
+                                  "or drop 'comparison' for an exploration")
     mk = spec['model_kw']
     if not isinstance(mk, dict): raise ConfigError(f"{source}: model_kw: expected a mapping (per model name, or shared)")
     for m, kws in (mk.items() if any(k in MODELS for k in mk) else []):
@@ -90,13 +97,14 @@ def expand(spec:dict) -> list[dict]:
     for ds, m, s, l, seed in itertools.product(spec['datasets'], spec['models'], spec['samplers'], spec['losses'], spec['seeds']):
         if l == 'full_ce': s = 'none'
         for mkw, skw in itertools.product(_model_kws(spec, m), _as_list(spec['sampler_kw'].get(s, {}))):
-            tuned = spec.get('tuned', {}).get(f'{ds}/{m}/{s}', {})   # best settings from `hpo`, if given
+            tn = spec.get('tuned') or {}   # best settings from `hpo`, if given (per loss; older files: per sampler)
+            tuned = tn.get(f'{ds}/{m}/{s}/{l}', tn.get(f'{ds}/{m}/{s}', {}))
             cfg = dict(dataset=ds, model=m, sampler=s, loss=l, seed=seed, data_kw=spec['data_kw'].get(ds, {}),
                        model_kw=mkw, sampler_kw=skw, train={**spec['train'], **spec['train_by_dataset'].get(ds, {})})
             if tuned:
                 cfg['train'] = {**cfg['train'], **({'lr': tuned['lr']} if 'lr' in tuned else {})}
                 cfg['model_kw'] = {**cfg['model_kw'], **({'dropout': tuned['dropout']} if 'dropout' in tuned else {})}
-                cfg['sampler_kw'] = {**cfg['sampler_kw'], **{k: v for k, v in tuned.items() if k not in ('lr', 'dropout', 'valid_ndcg10')}}
+                cfg['sampler_kw'] = {**cfg['sampler_kw'], **{k: v for k, v in tuned.items() if k not in ('lr', 'dropout', 'valid_ndcg10', 'valid')}}
             cid = cell_id(cfg)
             if cid not in seen: seen.add(cid); cells.append({**cfg, 'id': cid})
     return cells
@@ -129,7 +137,8 @@ def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=Fal
     m = dict(id=cfg.get('id', cell_id(cfg)), config=cfg, test=r.test, valid=r.valid, best_epoch=r.best_epoch,
              epochs_run=len(r.history), stopped=r.stopped, refit=r.refit, wall_s=(w := time.time() - t0),
              wall_total_s=w + r.wall_total_s - r.wall_s, train_s=r.train_s,   # + earlier calls' time (resumed cells)
-             seqs_per_s=r.seqs_per_s, device=r.device, negstudy=negstudy.__version__, history=r.history)
+             seqs_per_s=r.seqs_per_s, device=r.device, negstudy=negstudy.__version__, history=r.history,
+             fit_config=r.config)   # every setting fit used, defaults and the sampler's effective settings included
     write_json(out_dir/'metrics.json', m)
     if r.stopped != 'time_budget':
         for c in (out_dir/'checkpoint.pt', out_dir/'refit'/'checkpoint.pt'): c.unlink(missing_ok=True)
@@ -241,20 +250,37 @@ def collect(runs_dir:str|Path) -> pd.DataFrame:
                 df.loc[df.id == i, col] = f"{name}(" + ','.join(f'{k}={kw[i].get(k)}' for k in keys if k in kw[i] or not all_keys) + ')'
     return df
 
+def _baseline_label(labels, baseline:str) -> str|None:
+    "The one sampler label that is `baseline`: the exact label, or its only variant `baseline(...)`; None if absent."
+    if baseline in labels: return baseline
+    hits = sorted(l for l in labels if l.startswith(baseline + '('))
+    if len(hits) > 1: raise ConfigError(f"baseline {baseline!r} is ambiguous: the runs have {hits}; pass one of them exactly")
+    return hits[0] if hits else None
+
 def summarize(tidy:pd.DataFrame, split:str='test', baseline:str='uniform') -> pd.DataFrame:
-    "Mean, 95% CI half-width and n over seeds, and a paired t-test p-value against `baseline`."
+    "Mean, 95% CI half-width and n over seeds, and a paired t-test against `baseline` over the seeds both have (`n_pairs`)."
     from scipy import stats
     t = tidy[tidy.split == split]
     keys = ['dataset', 'model', 'loss', 'metric']
+    dup = t.duplicated([*keys, 'sampler', 'seed'], keep=False)
+    if dup.any():
+        d = t[dup].iloc[0]
+        raise ConfigError(f"{int(dup.sum())} rows share (dataset, model, loss, metric, sampler, seed), e.g. {d.sampler} seed {d.seed} "
+                          f"on {d.dataset}: runs that differ in a setting the labels do not show cannot be paired by seed; "
+                          "summarise them separately")
     out = []
-    for (ds, mo, lo, me, sa), g in t.groupby([*keys, 'sampler']):
-        v = g.set_index('seed')['value'].dropna(); n = len(v)
-        half = stats.t.ppf(0.975, n - 1) * v.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
-        b = t[(t.dataset == ds) & (t.model == mo) & (t.loss == lo) & (t.metric == me) & (t.sampler == baseline)].set_index('seed')['value']
-        common = v.index.intersection(b.index)
-        p = stats.ttest_rel(v[common], b[common]).pvalue if sa != baseline and len(common) > 1 and (v[common] - b[common]).std() > 0 else np.nan
-        out.append(dict(dataset=ds, model=mo, loss=lo, metric=me, sampler=sa, mean=v.mean(), ci95=half, n=n,
-                        diff_vs_baseline=v[common].mean() - b[common].mean() if len(common) else np.nan, p_paired=p))
+    for (ds, mo, lo, me), grp in t.groupby(keys):
+        base = _baseline_label(set(grp.sampler), baseline)
+        b = grp[grp.sampler == base].set_index('seed')['value'] if base else pd.Series(dtype=float)
+        for sa, g in grp.groupby('sampler'):
+            v = g.set_index('seed')['value'].dropna(); n = len(v)
+            half = stats.t.ppf(0.975, n - 1) * v.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
+            common = v.index.intersection(b.index)
+            p = (stats.ttest_rel(v[common], b[common]).pvalue if sa != base and len(common) > 1 and (v[common] - b[common]).std() > 0
+                 else np.nan)
+            out.append(dict(dataset=ds, model=mo, loss=lo, metric=me, sampler=sa, mean=v.mean(), ci95=half, n=n, baseline=base,
+                            n_pairs=len(common) if sa != base else 0,
+                            diff_vs_baseline=v[common].mean() - b[common].mean() if len(common) else np.nan, p_paired=p))
     return pd.DataFrame(out)
 
 # %% ../nbs/10_study.ipynb #bcc2e1a4
@@ -326,15 +352,16 @@ SEARCH = {'popularity': {'alpha': ('float', 0.0, 1.0)}, 'mixed': {'ratio': ('flo
           'softmax': {'pool': ('int', 4, 64), 'rho': ('logfloat', 0.01, 10.0)}}
 
 def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, progress:bool=False) -> dict:
-    "Optuna search per (dataset, model, sampler) of spec; returns {dataset/model/sampler: best params}."
+    "Optuna search per (dataset, model, sampler, loss) of spec on validation; returns {dataset/model/sampler/loss: best params}."
     try: import optuna
     except ImportError: raise ConfigError("hpo needs optuna: pip install 'negstudy[hpo]'") from None
     from negstudy.train import fit
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     storage = storage or f"sqlite:///{Path('hpo.db').resolve()}"
     best = {}
-    for ds, mo, sa in itertools.product(spec['datasets'], spec['models'], spec['samplers']):
-        lo = spec['losses'][0]; seed = spec['seeds'][0]
+    for ds, mo, sa, lo in itertools.product(spec['datasets'], spec['models'], spec['samplers'], spec['losses']):
+        if lo == 'full_ce' and sa != spec['samplers'][0]: continue   # full_ce draws no negatives: tuned once
+        seed = spec['seeds'][0]
         sp = _data(dict(dataset=ds, seed=seed, data_kw=spec['data_kw'].get(ds, {})))
         def objective(trial):
             lr = trial.suggest_float('lr', 1e-4, 1e-2, log=True)
@@ -347,13 +374,14 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
                 skw[p] = (trial.suggest_float(p, a, b) if kind == 'float' else trial.suggest_float(p, a, b, log=True)
                           if kind == 'logfloat' else trial.suggest_int(p, max(a, skw.get('n_neg', 1)), b))
             tr = {k: v for k, v in {**spec['train'], **spec['train_by_dataset'].get(ds, {})}.items() if k not in ('lr', 'refit')}
-            r = fit(sp, mo, sa, lo, lr=lr, model_kw=mkw, sampler_kw=skw, seed=seed, device=device, progress=False, **tr)
-            return r.valid['ndcg@10']
+            r = fit(sp, mo, 'none' if lo == 'full_ce' else sa, lo, lr=lr, model_kw=mkw, sampler_kw={} if lo == 'full_ce' else skw,
+                    seed=seed, device=device, progress=False, **tr)
+            return r.valid[tr.get('select', 'ndcg@10')]   # the validation metric the runs select on; never test
         study = optuna.create_study(study_name=f"{spec['name']}/{ds}/{mo}/{sa}/{lo}", storage=storage, direction='maximize',
                                     load_if_exists=True, sampler=optuna.samplers.TPESampler(seed=seed))
         left = trials - len([t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE])   # failed ones run again
         if left > 0: study.optimize(objective, n_trials=left, show_progress_bar=progress)
-        best[f'{ds}/{mo}/{sa}'] = dict(study.best_params, valid_ndcg10=study.best_value)
+        best[f"{ds}/{mo}/{'none' if lo == 'full_ce' else sa}/{lo}"] = dict(study.best_params, valid=study.best_value)
     return best
 
 # %% ../nbs/10_study.ipynb #d5fe3bd6
