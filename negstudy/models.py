@@ -14,7 +14,7 @@ from torch import Tensor
 from .core import ConfigError, check_choice, check_kwargs
 
 # %% auto #0
-__all__ = ['MODELS', 'Recommender', 'SASRec', 'GRU4Rec', 'MF', 'make_model']
+__all__ = ['MODELS', 'Recommender', 'fast_dropout', 'Dropout', 'SASRec', 'GRU4Rec', 'MF', 'make_model']
 
 # %% ../nbs/05_models.ipynb #cfb427fa
 class Recommender(nn.Module):
@@ -30,27 +30,42 @@ class Recommender(nn.Module):
         return h @ w.T
 
 # %% ../nbs/05_models.ipynb #ff5e4503
+def fast_dropout(x:Tensor, p:float, training:bool=True) -> Tensor:
+    "Dropout from a 15-bit random mask (keep probability rounded to a multiple of 1/32768): about half the CPU cost of F.dropout."
+    if not training or p == 0: return x
+    if p >= 1: return x * 0
+    thr = round(32768 * (1 - p))
+    return x * (torch.empty(x.shape, dtype=torch.int16, device=x.device).random_() < thr) * (32768 / thr)
+
+class Dropout(nn.Dropout):
+    "`nn.Dropout` computed by `fast_dropout` (same interface, no state)."
+    def forward(self, x:Tensor) -> Tensor: return fast_dropout(x, self.p, self.training)
+
 class SASRec(Recommender):
     "Self-attentive sequential recommendation."
     def __init__(self, n_items:int, max_len:int=200, d:int=64, n_blocks:int=2, n_heads:int=1, dropout:float=0.2,
                  attn:str='prenorm', # 'prenorm' (q = k = v = LN(x)), 'original' (LN on queries only, residual from LN(x)) or 'paper' (also the FFN's residual from LN(x))
-                 pad_mask:bool=False, # hide padding keys from attention
+                 pad_mask:bool=True, # hide padding keys from attention (then the output does not depend on how much padding there is)
                  init_std:float|None=None, # N(0, init_std^2) for all embeddings and linear layers (None: see above)
                  positions:str='end', # 'end': slot in the left-padded window; 'start': count from the oldest item in the window
+                 impl:str='fast', # 'fast': attention from the layer's weights, fused when no dropout, cheap dropout; 'torch': nn.MultiheadAttention (the previous path)
                  **kw):
         super().__init__()
         self.attn_kind = check_choice('attn', attn, ['prenorm', 'original', 'paper'])
         self.positions = check_choice('positions', positions, ['end', 'start'])
+        self.impl = check_choice('impl', impl, ['fast', 'torch'])
+        if d % n_heads: raise ConfigError(f"d={d} must be a multiple of n_heads={n_heads}")
+        Drop = Dropout if impl == 'fast' else nn.Dropout
         if init_std is not None and not init_std > 0: raise ConfigError(f"init_std must be > 0 (got {init_std!r})")
         self.pad_mask, self.n_heads = bool(pad_mask), n_heads
         self.n_items, self.max_len, self.d = n_items, max_len, d
         self.item_emb = nn.Embedding(n_items + 1, d, padding_idx=0)
         self.pos_emb = nn.Embedding(max_len, d)
-        self.drop = nn.Dropout(dropout)
+        self.drop = Drop(dropout)
         self.attn_ln = nn.ModuleList([nn.LayerNorm(d, eps=1e-8) for _ in range(n_blocks)])
         self.attn = nn.ModuleList([nn.MultiheadAttention(d, n_heads, dropout=dropout, batch_first=True) for _ in range(n_blocks)])
         self.ffn_ln = nn.ModuleList([nn.LayerNorm(d, eps=1e-8) for _ in range(n_blocks)])
-        self.ffn = nn.ModuleList([nn.Sequential(nn.Linear(d, d), nn.ReLU(), nn.Dropout(dropout), nn.Linear(d, d), nn.Dropout(dropout))
+        self.ffn = nn.ModuleList([nn.Sequential(nn.Linear(d, d), nn.ReLU(), Drop(dropout), nn.Linear(d, d), Drop(dropout))
                                   for _ in range(n_blocks)])
         self.last_ln = nn.LayerNorm(d, eps=1e-8)
         self.register_buffer('causal', torch.triu(torch.ones(max_len, max_len, dtype=torch.bool), 1), persistent=False)
@@ -61,22 +76,41 @@ class SASRec(Recommender):
                 if isinstance(m, (nn.Linear, nn.Embedding)): nn.init.normal_(m.weight, std=init_std)
                 if isinstance(m, nn.Linear) and m.bias is not None: nn.init.zeros_(m.bias)
         with torch.no_grad(): self.item_emb.weight[0].zero_()
+    @property
+    def pad_invariant(self) -> bool:
+        "Is the output of a real position independent of how much left padding the batch has (so batches may be trimmed)?"
+        return self.pad_mask and self.impl == 'fast'
+    def _attend(self, att:nn.MultiheadAttention, q_in:Tensor, kv_in:Tensor, blocked:Tensor) -> Tensor:
+        "Multi-head attention from `att`'s weights; `blocked` (L, L) or (B, 1, L, L) is True where a key is hidden."
+        B, L, d = q_in.shape; H = self.n_heads
+        W, b = att.in_proj_weight, att.in_proj_bias
+        if q_in is kv_in: q, k, v = F.linear(q_in, W, b).chunk(3, -1)
+        else: q = F.linear(q_in, W[:d], b[:d]); k, v = F.linear(kv_in, W[d:], b[d:]).chunk(2, -1)
+        q, k, v = (t.view(B, L, H, d // H).transpose(1, 2) for t in (q, k, v))
+        if self.training and att.dropout > 0:   # dropout on the attention weights, as nn.MultiheadAttention does
+            w = torch.softmax((q @ k.transpose(-1, -2) * (d // H) ** -0.5).masked_fill(blocked, float('-inf')), -1)
+            o = fast_dropout(w, att.dropout) @ v
+        else: o = F.scaled_dot_product_attention(q, k, v, attn_mask=~blocked)   # fused
+        return F.linear(o.transpose(1, 2).reshape(B, L, d), att.out_proj.weight, att.out_proj.bias)
     def encode(self, seqs:Tensor) -> Tensor:
         B, L = seqs.shape
         if L > self.max_len: raise ConfigError(f"sequence length {L} > max_len={self.max_len}")
         keep = (seqs > 0).unsqueeze(-1)
-        pos = torch.arange(L, device=seqs.device)
-        if self.positions == 'start': pos = (pos - (seqs == 0).sum(1, keepdim=True)).clamp_(min=0)   # (B, L); padding is left
+        fast = self.impl == 'fast'
+        # 'end' positions count the slots of the whole window, so a batch trimmed to its last L slots keeps its positions
+        pos = torch.arange(self.max_len - L if fast else 0, (self.max_len - L if fast else 0) + L, device=seqs.device)
+        if self.positions == 'start': pos = (torch.arange(L, device=seqs.device) - (seqs == 0).sum(1, keepdim=True)).clamp_(min=0)   # (B, L); padding is left
         x = self.item_emb(seqs) * math.sqrt(self.d) + self.pos_emb(pos)
         x = self.drop(x) * keep
         mask = self.causal[:L, :L]
-        if self.pad_mask:   # (B*heads, L, L): causal or padding key, but never a position's own slot
+        if self.pad_mask:   # causal or padding key, but never a position's own slot: (B, 1, L, L), or (B*heads, L, L) for torch
             mask = (mask | (seqs == 0)[:, None, :]) & self.off_diag[:L, :L]
-            mask = mask.repeat_interleave(self.n_heads, 0)
+            mask = mask[:, None] if fast else mask.repeat_interleave(self.n_heads, 0)
         for ln, att, ln2, ffn in zip(self.attn_ln, self.attn, self.ffn_ln, self.ffn):
             q = ln(x)
-            if self.attn_kind == 'prenorm': x = x + att(q, q, q, attn_mask=mask, need_weights=False)[0]
-            else: x = q + att(q, x, x, attn_mask=mask, need_weights=False)[0]
+            if fast: a = self._attend(att, q, q if self.attn_kind == 'prenorm' else x, mask)
+            else: a = att(q, q, q, attn_mask=mask, need_weights=False)[0] if self.attn_kind == 'prenorm' else att(q, x, x, attn_mask=mask, need_weights=False)[0]
+            x = x + a if self.attn_kind == 'prenorm' else q + a
             if self.attn_kind == 'paper': y = ln2(x); x = (y + ffn(y)) * keep
             else: x = (x + ffn(ln2(x))) * keep
         return self.last_ln(x)
@@ -84,6 +118,7 @@ class SASRec(Recommender):
 # %% ../nbs/05_models.ipynb #2c5ebc2b
 class GRU4Rec(Recommender):
     "Session-based recommendation with a recurrent network."
+    pad_invariant = True   # packed: padding never enters the state
     def __init__(self, n_items:int, d:int=64, n_layers:int=1, dropout:float=0.2, max_len:int=200, **kw):
         super().__init__()
         self.n_items, self.max_len, self.d = n_items, max_len, d

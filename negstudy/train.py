@@ -102,6 +102,18 @@ def _batches(n:int, bs:int, gen:torch.Generator, min_last:int=1):
     if len(out) > 1 and len(out[-1]) < min_last: out[-2:] = [np.concatenate(out[-2:])]
     return out
 
+def _length_batches(lens:np.ndarray, bs:int, gen:torch.Generator, min_last:int=1, group:int=16):
+    """Batches of similar lengths: shuffle, sort each run of `group` batches by length, cut, shuffle the batch order.
+    Each batch can then be trimmed to its longest sequence; which users share a batch still changes every epoch."""
+    perm = torch.randperm(len(lens), generator=gen).numpy(); out = []
+    for a in range(0, len(perm), bs * group):
+        c = perm[a:a + bs * group]; c = c[np.argsort(lens[c], kind='stable')]
+        out += [c[i:i + bs] for i in range(0, len(c), bs)]
+    small = [k for k, b in enumerate(out) if len(b) < min_last]
+    for k in reversed(small):   # a batch too small for in-batch sampling joins its neighbour (same length group)
+        if len(out) > 1: j = k - 1 if k > 0 else k + 1; out[j] = np.concatenate([out[j], out[k]]); del out[k]
+    return [out[i] for i in torch.randperm(len(out), generator=gen).tolist()]
+
 def _uses_batch(s) -> bool:
     "Does sampler `s` (or its pool sampler, or one of its candidates) draw from the batch's targets?"
     from negstudy.samplers import InBatch
@@ -151,10 +163,10 @@ def _block_losses(net, x, u, tgt, mask, negs:list, sampled_loss) -> list:
 
 _TRAJECTORY = ('model', 'sampler', 'loss', 'batch_size', 'lr', 'weight_decay', 'l2', 'optimizer', 'max_len', 'model_kw',
                'sampler_kw', 'loss_kw', 'seed', 'protocol', 'dataset', 'final', 'lr_step', 'lr_gamma', 'select',
-               'filter_seen', 'average', 'conventions')   # what a checkpoint must share with the run that resumes it
+               'filter_seen', 'average', 'conventions', 'batching')   # what a checkpoint must share with the run that resumes it
 CONVENTIONS = 2   # 2: negatives' weights sum to 1 per position x neg_weight, per-position negatives by default, exact log_q (issue 19)
 _OLD_DEFAULTS = {'l2': 0.0, 'optimizer': 'adam', 'final': False, 'lr_step': None, 'lr_gamma': 1.0, 'select': 'ndcg@10',
-                 'filter_seen': True, 'average': 'user', 'conventions': 1}   # keys added after checkpoints were first written
+                 'filter_seen': True, 'average': 'user', 'conventions': 1, 'batching': 'random'}   # keys added after checkpoints were first written
 SELECT = ('ndcg', 'hr', 'recall')   # selection metrics: <name>@<K>, or 'mrr'
 
 def _parse_select(select:str) -> tuple[str, int]:
@@ -200,6 +212,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         average:str='user', resume:bool=True, # continue from out_dir/checkpoint.pt when it exists
         refit:bool=False, # then train a fresh model on train + valid for the best epoch count and test that one (out_dir/refit/)
         final:bool=False, # (what refit runs) train on train + valid for exactly `epochs` epochs, no validation; test the last weights (out_dir: final.pt; a checkpoint every `eval_every` epochs)
+        batching:str='auto', # 'length': batches of similar lengths, each trimmed to its longest sequence (no work on padding); 'random'; 'auto': 'length' for a padding-invariant model
         select:str='ndcg@10', # the validation metric that early-stops and picks the best epoch: ndcg@K, hr@K, recall@K or mrr
         filter_seen:bool=True, # rank only items the user has not interacted with (validation and test)
         lr_step:int|None=None, # StepLR: multiply the learning rate by `lr_gamma` every `lr_step` epochs (None: constant)
@@ -215,10 +228,11 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     if not 0 < lr_gamma <= 1: raise ConfigError(f"lr_gamma={lr_gamma!r} must be in (0, 1]")
     if final and refit: raise ConfigError("final=True trains one fixed-length run: it takes no refit")
     check_combination(model, sampler, loss, sampler_kw, loss_kw, sp.protocol, future_context)
+    check_choice('batching', batching, ['auto', 'length', 'random'])
     cfg = dict(model=model, sampler=sampler, loss=loss, epochs=epochs, batch_size=batch_size, lr=lr, weight_decay=weight_decay, l2=l2,
                optimizer=optimizer, max_len=max_len, model_kw=model_kw or {}, sampler_kw=sampler_kw or {}, loss_kw=loss_kw or {}, patience=patience,
                seed=seed, protocol=sp.protocol, dataset=sp.source.name, refit=refit, final=final, select=select,
-               filter_seen=filter_seen, average=average, lr_step=lr_step, lr_gamma=lr_gamma, conventions=CONVENTIONS)
+               filter_seen=filter_seen, average=average, lr_step=lr_step, lr_gamma=lr_gamma, conventions=CONVENTIONS, batching=batching)
     train = sp.history('test') if final else sp.train; n_items, n_users = sp.source.n_items, sp.source.n_users
     seed_everything(seed)
     net = make_model(model, n_items, n_users, **({'max_len': max_len} if model != 'mf' else {}), **(model_kw or {})).to(dev)
@@ -243,9 +257,14 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         tgt_all = torch.as_tensor(padded_history(offsets, items, users, max_len))
         tgt_all = torch.where(inp_all > 0, tgt_all, 0)
         tgt_all[:, -1] = torch.as_tensor(items[offsets[users + 1] - 1])   # the last target always exists
-        units = len(users)
+        units = len(users); in_len = (inp_all > 0).sum(1).numpy()
+        if batching == 'auto': batching = 'length' if getattr(net, 'pad_invariant', False) else 'random'
+        if batching == 'length' and not getattr(net, 'pad_invariant', False):
+            raise ConfigError(f"batching='length' trims each batch's padding, which changes what {model!r} computes with "
+                              f"{model_kw or {}}: use a padding-invariant model (SASRec with pad_mask=True, GRU4Rec) or batching='random'")
+        cfg['batching'] = batching   # what was used
     else:
-        pu, pi = torch.as_tensor(pos.user), torch.as_tensor(pos.item); units = len(pu)
+        pu, pi = torch.as_tensor(pos.user), torch.as_tensor(pos.item); units = len(pu); cfg['batching'] = batching = 'random'
     def sampled_loss(h, u, tgt, mask, ps, neg):
         "The sampled loss of one batch's negatives (+ BPR's l2 on the rows it touched)."
         ns = net.score(h, neg.ids)
@@ -296,9 +315,12 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
                disable=not progress, initial=start - 1, total=epochs)
     for ep in bar:
         net.train(); te = time.time(); tot = 0.0; nb = 0
-        for idx in _batches(units, batch_size, gen, 2 if _uses_batch(smp) else 1):   # in-batch needs another row
+        ml = 2 if _uses_batch(smp) else 1   # in-batch sampling needs another row
+        trim = net.sequential and batching == 'length'
+        for idx in (_length_batches(in_len, batch_size, gen, ml) if trim else _batches(units, batch_size, gen, ml)):
             if net.sequential:
-                x, tgt = inp_all[idx].to(dev), tgt_all[idx].to(dev); u = torch.as_tensor(users[idx], device=dev)
+                Lb = int(in_len[idx].max()) if trim else max_len   # the batch's longest sequence: the rest is padding
+                x, tgt = inp_all[idx, -Lb:].to(dev), tgt_all[idx, -Lb:].to(dev); u = torch.as_tensor(users[idx], device=dev)
             else: u, tgt = pu[idx].to(dev), pi[idx].to(dev)[:, None]; x = u
             h = net.encode(x)
             mask = tgt > 0
