@@ -11,7 +11,7 @@ import torch
 from torch import Tensor
 import torch.nn.functional as F
 from .core import ConfigError
-from .samplers import Sampler, Negatives, register, make_sampler
+from .samplers import Sampler, Negatives, register, make_sampler, SAMPLERS
 
 # %% auto #0
 __all__ = ['ModelAware', 'Adaptive', 'AdaptiveMixed', 'Softmax']
@@ -59,6 +59,8 @@ class Adaptive(ModelAware):
         top = s.topk(self.n_neg, dim=-1).indices
         return Negatives(ids.gather(-1, top), None, None, info)   # equal weights: the loss's mean over the M kept
 
+SAMPLERS['dns'] = Adaptive   # the names the papers use, beside the historical ones
+
 @register
 class AdaptiveMixed(Adaptive):
     "DNS(M, N) over a pool of in-batch + uniform candidates (the popularity-bias study's AMNS)."
@@ -93,3 +95,5 @@ class Softmax(ModelAware):
         h = F.softplus(s - pos_scores.float()[..., None]) if pos_scores is not None else s
         w = F.softmax(h / self.tau(h), -1)
         return Negatives(ids, None, w, info)
+
+SAMPLERS['softmax_v'] = Softmax; SAMPLERS['dns_mixed'] = AdaptiveMixed

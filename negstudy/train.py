@@ -14,7 +14,7 @@ import torch
 from tqdm.auto import tqdm
 from .core import ConfigError, check_choice, get_device, seed_everything, torch_gen, atomic_path, write_json
 from .data import Split, Interactions, POSITIVE, bands
-from .samplers import make_sampler, hit_mask
+from .samplers import make_sampler, hit_mask, Sampler
 from .losses import make_loss, full_ce
 from .models import make_model
 from .metrics import rank_targets, ranking_metrics, band_metrics, coverage_popularity
@@ -94,6 +94,72 @@ class FitResult:
     stopped: str = 'epochs'   # why training ended: 'epochs', 'patience', 'time_budget' or 'max_steps'
     refit: dict|None = None   # with refit=True: the refit's epochs, train_s, history and the selection model's test metrics
     wall_total_s: float|None = None   # wall_s plus the wall time earlier calls spent up to their last checkpoint (resumed runs)
+    split: object = field(default=None, repr=False)   # the Split it was trained on (what `recommend` reads; not saved)
+
+    def bands(self, stage:str='test', k:int=10):
+        "HR@k and NDCG@k per item-popularity band (head / mid / tail, thirds of training volume) and overall; `.attrs['balance']`."
+        import pandas as pd
+        m = self.test if stage == 'test' else self.valid if stage == 'valid' else check_choice('stage', stage, ['valid', 'test'])
+        if not m or f'hr@{k}' not in m: raise ConfigError(f"no {stage} metrics at K={k} in this result (evaluated at {sorted(k_ for k_ in m if k_.startswith('hr@'))})")
+        rows = {b: {f'hr@{k}': m.get(f'{b}_hr@{k}'), f'ndcg@{k}': m.get(f'{b}_ndcg@{k}'), 'targets': m.get(f'{b}_n')} for b in ('head', 'mid', 'tail')}
+        rows['all'] = {f'hr@{k}': m[f'hr@{k}'], f'ndcg@{k}': m[f'ndcg@{k}'], 'targets': m.get('n_targets')}
+        df = pd.DataFrame(rows).T; df.index.name = 'band'; df.attrs['balance'] = m.get(f'balance@{k}')
+        return df
+
+    @torch.no_grad()
+    def recommend(self, users, # source user ids (as in the data), or internal ids with `source_ids=False`
+                  k:int=10, sp:Split|None=None, # the data (default: the split it was trained on)
+                  exclude_seen:bool=True, # leave out items the user already interacted with
+                  source_ids:bool=True):
+        "Top-k items for `users` from everything the data knows about them: a DataFrame of (user, rank, item, score)."
+        import pandas as pd
+        sp = sp if sp is not None else self.split
+        if sp is None: raise ConfigError("recommend needs the data: pass sp=<the Split> (a loaded result does not keep it)")
+        x = sp.source; users = np.atleast_1d(np.asarray(users))
+        if source_ids:
+            pos = pd.Index(x.user_ids[1:]).get_indexer(users)
+            if (pos < 0).any(): raise ConfigError(f"unknown user id(s) {list(users[pos < 0][:5])} (not in {x.name or 'the data'})")
+            uid = pos + 1
+        else:
+            uid = users.astype(np.int64)
+            if ((uid < 1) | (uid > x.n_users)).any(): raise ConfigError(f"internal user ids must be in 1..{x.n_users}")
+        net = self.model; was = net.training; net.eval(); dev = next(net.parameters()).device
+        offsets, items = x.positives().sequences(); out = []
+        for a in range(0, len(uid), 512):
+            ub = uid[a:a + 512]
+            if net.sequential:
+                h = net.encode(torch.as_tensor(padded_history(offsets, items, ub, self.config.get('max_len', 200)), device=dev))[:, -1]
+            else: h = net.encode(torch.as_tensor(ub, device=dev))[:, 0]
+            s = net.score_all(h).float(); s[:, 0] = float('-inf')
+            if exclude_seen: hr, hi = history_pairs(offsets, items, ub, dev); s[hr, hi] = float('-inf')
+            top = torch.topk(s, min(k, x.n_items), 1)
+            out.append(pd.DataFrame(dict(user=np.repeat(users[a:a + 512], top.indices.shape[1]), rank=np.tile(np.arange(1, top.indices.shape[1] + 1), len(ub)),
+                                         item=(x.item_ids if source_ids else np.arange(x.n_items + 1))[top.indices.cpu().numpy().ravel()],
+                                         score=top.values.cpu().numpy().ravel())))
+        net.train(was)
+        return pd.concat(out, ignore_index=True)
+
+    def save(self, path:str|Path):
+        "Write the weights, configuration and metrics to `path` (atomically); `FitResult.load` reads it with `weights_only=True`."
+        net = self.model
+        st = dict(format='negstudy.fit/1', config=self.config, weights=net.state_dict(), n_items=net.item_emb.num_embeddings - 1,
+                  n_users=net.user_emb.num_embeddings - 1 if hasattr(net, 'user_emb') else 0, history=self.history,
+                  best_epoch=self.best_epoch, valid=self.valid, test=self.test, stopped=self.stopped, device=self.device,
+                  wall_s=self.wall_s, train_s=self.train_s, seqs_per_s=self.seqs_per_s)
+        with atomic_path(path) as tmp: torch.save(st, tmp)
+        return Path(path)
+
+    @classmethod
+    def load(cls, path:str|Path, sp:Split|None=None, device=None):
+        "A saved result with its model rebuilt (weights only: no code is unpickled); pass `sp` to `recommend` from it."
+        try: st = torch.load(path, weights_only=True, map_location='cpu')
+        except FileNotFoundError: raise ConfigError(f"{path}: no saved result") from None
+        if not isinstance(st, dict) or st.get('format') != 'negstudy.fit/1': raise ConfigError(f"{path}: not a result saved by FitResult.save")
+        c = st['config']
+        net = make_model(c['model'], st['n_items'], st['n_users'], **({'max_len': c['max_len']} if c['model'] != 'mf' else {}), **c['model_kw'])
+        net.load_state_dict(st['weights']); net.to(get_device(device)).eval()
+        return cls(st['history'], st['best_epoch'], st['valid'], st['test'], st['wall_s'], st['train_s'], st['seqs_per_s'],
+                   st['device'], c, net, st['stopped'], split=sp)
 
 def _batches(n:int, bs:int, gen:torch.Generator, min_last:int=1):
     "Shuffled batches of `bs`; a last batch smaller than `min_last` joins the one before it."
@@ -221,6 +287,10 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         ) -> FitResult:
     "Train a model with a negative sampler and a loss; early-stop on a validation metric; test with the best weights."
     t0 = time.time(); dev = get_device(device)
+    inst = sampler if isinstance(sampler, Sampler) else None   # a sampler given as an instance (its own seed and settings)
+    if inst is not None:
+        if sampler_kw: raise ConfigError("give a sampler instance its settings when you build it, not through sampler_kw")
+        sampler = inst.name
     if not l2 >= 0: raise ConfigError(f"l2 must be >= 0 (got {l2!r})")
     check_choice('optimizer', optimizer, ['adam', 'sgd']); check_choice('average', average, ['user', 'interaction'])
     sel_name, sel_k = _parse_select(select)
@@ -239,7 +309,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     lkw = dict(loss_kw or {})
     if loss == 'gbce': lkw.setdefault('n_items', n_items)
     lossf = make_loss(loss, **lkw)
-    smp = None if loss == 'full_ce' else make_sampler(sampler, seed=seed, device=dev, **(sampler_kw or {})).fit(train)
+    smp = None if loss == 'full_ce' else (inst or make_sampler(sampler, seed=seed, device=dev, **(sampler_kw or {}))).fit(train)
     if smp is not None:   # what the sampler and the loss actually do, defaults included
         cfg['effective'] = dict(share=smp.share, n_neg=smp.n_neg, exclude_positives=smp.exclude,
                                 neg_weight=float((loss_kw or {}).get('neg_weight', 1.0)), log_q=smp.exact_log_q)
@@ -360,7 +430,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
             write_json(Path(out_dir) / 'history.json', dict(config=cfg, best_epoch=len(hist), history=hist))
         test = evaluate(net, sp, 'test', **fkw); w = time.time() - t0
         return FitResult(hist, len(hist), {}, test, w, train_s, seen / max(train_s, 1e-9), str(dev), cfg, net, stopped,
-                         wall_total_s=prior_s + w)
+                         wall_total_s=prior_s + w, split=sp)
     if best_state is None: raise ConfigError(f"no validation ran (epochs={epochs}, checkpoint at epoch {start - 1})")
     net.load_state_dict(torch.load(io.BytesIO(best_state), weights_only=True, map_location=dev))
     if out_dir is not None:
@@ -377,4 +447,4 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         test, net = r.test, r.model
     w = time.time() - t0
     return FitResult(hist, best_epoch, valid, test, w, train_s, seen / max(train_s, 1e-9), str(dev), cfg, net, stopped, info,
-                     prior_s + w)
+                     prior_s + w, split=sp)
