@@ -43,7 +43,7 @@ nbdev-test: install
 
 study: install
 	$(VENV)/bin/negstudy grid studies/quickstart.yaml --dataset $(DATASET) --workers $(WORKERS) --device $(DEVICE) --executor $(EXECUTOR)
-	$(VENV)/bin/negstudy report runs/quickstart-$(DATASET) --figures figures/quickstart-$(DATASET)
+	$(VENV)/bin/negstudy report runs/quickstart-$(DATASET) --figures runs/quickstart-$(DATASET)/report   # untracked: the study leaves the git tree clean
 
 bench: install
 	$(PY) bench/data.py
