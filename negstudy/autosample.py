@@ -11,17 +11,50 @@ import torch
 from torch import Tensor
 from .core import ConfigError, check_choice
 from .samplers import Sampler, Negatives, register, make_sampler
+from .data import padded_history, history_pairs
+from .losses import full_ce
 
 # %% auto #0
 __all__ = ['AutoSample']
 
 # %% ../nbs/09_mixture.ipynb #51236d6e
+def _valid_set(sp, sequential:bool, offsets, items, max_len:int) -> dict:
+    "The validation events as model inputs (the user's training sequence, or the user) and targets, for a searching sampler."
+    v = sp.valid.positives(); v = v.take(offsets[v.user + 1] > offsets[v.user])   # users with a training history
+    if len(v.user) == 0: raise ConfigError("the sampler's search needs validation events of users with training history; this split has none")
+    x = padded_history(offsets, items, v.user, max_len) if sequential else v.user
+    return dict(x=torch.as_tensor(x), tgt=torch.as_tensor(v.item), user=v.user, offsets=offsets, items=items)
+
+def _valid_loss(net, vset:dict, n:int, gen:torch.Generator, dev, objective:str='full_ce', top:int=10) -> torch.Tensor:
+    """The search's validation objective on `n` random validation events (drawn with `gen`): `full_ce`, or `top_bpr`,
+    the mean BPR loss of each target against the `top` items the model ranks highest for that user (the user's
+    training items and the target left out, as the evaluation does) — a pairwise surrogate of one-way partial AUC."""
+    idx = torch.randint(0, len(vset['tgt']), (min(n, len(vset['tgt'])),), generator=gen, device=gen.device).cpu()
+    h = net.encode(vset['x'][idx].to(dev))
+    h = h[:, -1] if net.sequential else h[:, 0]
+    t = vset['tgt'][idx].to(dev); s = net.score_all(h, slice(1, None))   # item j in column j - 1
+    if objective == 'full_ce': return full_ce(s, t, torch.ones_like(t, dtype=torch.bool), padding_column=False)
+    check_choice('objective', objective, ['full_ce', 'top_bpr'])
+    rows, seen = history_pairs(vset['offsets'], vset['items'], vset['user'][idx.numpy()], dev)
+    r = torch.arange(len(t), device=dev); neg = s.detach().clone()
+    neg[rows, seen - 1] = -torch.inf; neg[r, t - 1] = -torch.inf
+    k = min(top, neg.shape[1] - int((neg == -torch.inf).sum(1).max()))
+    if k < 1: raise ConfigError(f"top_bpr: a validation user has no item left to rank against (top={top})")
+    hard = neg.topk(k, dim=1).indices
+    return torch.nn.functional.softplus(s.gather(1, hard) - s[r, t - 1][:, None]).mean()
+
+def _block_losses(net, x, u, tgt, mask, negs:list, sampled_loss) -> list:
+    "The sampled loss of one batch under each of several sets of negatives (one forward pass)."
+    h = net.encode(x); ps = net.score(h, tgt[..., None]).squeeze(-1)
+    return [sampled_loss(h, u, tgt, mask, ps, n) for n in negs]
+
 def _label(name:str, kw:dict) -> str: return name + (f"({', '.join(f'{k}={v}' for k, v in kw.items())})" if kw else '')
 
 @register
 class AutoSample(Sampler):
     "A mixture of candidate samplers, softmax(α)-weighted, with α learned from the validation loss during training."
     name = 'autosample'
+    learns = True
     exact_log_q = False   # each candidate contributes a fixed block: the union is not a draw from one proposal
     def __init__(self, candidates:list|tuple=('uniform', 'popularity', 'adaptive'), # names, or {'name': ..., **kwargs}
                  lr_mix:float=1.0, # step size of the mixture logits α
@@ -105,6 +138,15 @@ class AutoSample(Sampler):
         r = torch.tensor(r, dtype=torch.float64); pi = self.weights()
         self.alpha = self.alpha + self.lr_mix * pi * (r - (pi * r).sum())
 
+    def on_fit_start(self, net, sp, offsets, items, max_len:int, device):
+        self._vset, self._dev = _valid_set(sp, net.sequential, offsets, items, max_len), device
+    def after_step(self, step:int, net, batch:dict, sampled_loss):
+        "Every `search_every` steps, one update of α on the batch just used."
+        if step % self.search_every: return
+        self.search_step(lambda negs: _block_losses(net, batch['x'], batch['u'], batch['tgt'], batch['mask'], negs, sampled_loss),
+                         lambda: _valid_loss(net, self._vset, self.search_batch, self.gen, self._dev, self.valid_objective, self.valid_top),
+                         list(net.parameters()))
+    def record(self) -> dict: return {'mixture': self.mixture()}
     def state_dict(self) -> dict: return dict(alpha=self.alpha.tolist())
     def load_state_dict(self, st:dict):
         self.alpha = torch.tensor(st['alpha'], dtype=torch.float64)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 import numpy as np
+import torch
 import pandas as pd
 from tqdm.auto import tqdm
 from .core import DataError, ConfigError, check_choice, rng, atomic_path
@@ -19,8 +20,8 @@ from .core import data_dir as _data_dir
 # %% auto #0
 __all__ = ['POSITIVE', 'DATASETS', 'BAND_NAMES', 'Interactions', 'from_arrays', 'read_tokens', 'read_sequences', 'from_frame',
            'read_table', 'load_table', 'load_inter', 'DatasetSpec', 'load', 'available', 'fetch', 'fetch_dataset',
-           'dedup', 'kcore', 'clip_length', 'Split', 'split', 'bands', 'synthetic', 'gini', 'stats', 'stats_table',
-           'plot_rank_frequency', 'write_stats']
+           'dedup', 'kcore', 'clip_length', 'Split', 'split', 'padded_history', 'csr_take', 'history_pairs', 'bands',
+           'synthetic', 'gini', 'stats', 'stats_table', 'plot_rank_frequency', 'write_stats']
 
 # %% ../nbs/01_data.ipynb #3937ef30
 POSITIVE = 0
@@ -522,6 +523,25 @@ def split(x:Interactions, protocol:str='loo', # 'loo', 'temporal' or 'random'
         # a user with a single positive keeps it in training: no target, so nothing can leak. A random split has no
         # time: every negative stays in training (sequence models refuse this protocol, see `train.fit`)
     return Split(x, np.sort(np.concatenate([tr, neg_idx])), np.sort(va), np.sort(te), protocol)
+
+# %% ../nbs/01_data.ipynb #dd16e539
+def padded_history(offsets:np.ndarray, items:np.ndarray, users:np.ndarray, max_len:int, drop_last:int=0) -> np.ndarray:
+    "(len(users), max_len) of each user's last `max_len` items (after dropping `drop_last`), left-padded with 0."
+    end = offsets[users + 1] - drop_last; start = offsets[users]
+    idx = end[:, None] - max_len + np.arange(max_len)[None, :]
+    ok = idx >= start[:, None]
+    return np.where(ok, items[np.clip(idx, 0, max(len(items) - 1, 0))], 0) if len(items) else np.zeros((len(users), max_len), np.int64)
+def csr_take(offsets:np.ndarray, users:np.ndarray) -> np.ndarray:
+    "Indices into the CSR `items` of the rows `users`, concatenated in order (no loop over users)."
+    lens = offsets[users + 1] - offsets[users]
+    if lens.sum() == 0: return np.zeros(0, np.int64)
+    starts = np.repeat(offsets[users] - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens)
+    return starts + np.arange(lens.sum())
+
+def history_pairs(offsets:np.ndarray, items:np.ndarray, users:np.ndarray, device=None) -> tuple[torch.Tensor, torch.Tensor]:
+    "(row in `users`, item) of every CSR item of `users`: the pairs to mask when a user's history is filtered out."
+    rows = np.repeat(np.arange(len(users)), offsets[users + 1] - offsets[users])
+    return torch.as_tensor(rows, device=device), torch.as_tensor(items[csr_take(offsets, users)], device=device)
 
 # %% ../nbs/01_data.ipynb #36d689a6
 BAND_NAMES = ('head', 'mid', 'tail')

@@ -184,6 +184,14 @@ class Sampler:
         "The proposal over the catalogue before rejection: (n_items + 1,), or (B, n_items + 1) when it depends on the row; 0 for padding."
         raise NotImplementedError
 
+    # hooks for samplers that learn during training (AutoSample); `fit` calls them and knows no particular sampler
+    learns = False   # True: it learns from the validation split, so `fit` refuses it in a run that trains on validation
+    def on_fit_start(self, net, sp, offsets, items, max_len:int, device): "Called once before training (training histories as CSR)."
+    def after_step(self, step:int, net, batch:dict, sampled_loss): "Called after each optimiser step: `batch` has x, u, tgt, mask."
+    def record(self) -> dict: return {}   # what each epoch's history keeps of the sampler
+    def state_dict(self) -> dict: return {}   # what a checkpoint keeps of the sampler (its generators are kept anyway)
+    def load_state_dict(self, st:dict): pass
+
 # %% ../nbs/02_samplers.ipynb #57fd2e38
 SAMPLERS: dict[str, type] = {}
 

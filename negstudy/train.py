@@ -13,34 +13,14 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 from .core import ConfigError, check_choice, get_device, seed_everything, torch_gen, atomic_path, write_json
-from .data import Split, Interactions, POSITIVE, bands
+from .data import Split, Interactions, POSITIVE, bands, padded_history, csr_take, history_pairs
 from .samplers import make_sampler, hit_mask, Sampler
 from .losses import make_loss, full_ce
 from .models import make_model
 from .metrics import rank_targets, ranking_metrics, band_metrics, coverage_popularity
 
 # %% auto #0
-__all__ = ['CONVENTIONS', 'SELECT', 'padded_history', 'csr_take', 'history_pairs', 'evaluate', 'FitResult', 'check_combination',
-           'fit']
-
-# %% ../nbs/07_train.ipynb #dd16e539
-def padded_history(offsets:np.ndarray, items:np.ndarray, users:np.ndarray, max_len:int, drop_last:int=0) -> np.ndarray:
-    "(len(users), max_len) of each user's last `max_len` items (after dropping `drop_last`), left-padded with 0."
-    end = offsets[users + 1] - drop_last; start = offsets[users]
-    idx = end[:, None] - max_len + np.arange(max_len)[None, :]
-    ok = idx >= start[:, None]
-    return np.where(ok, items[np.clip(idx, 0, max(len(items) - 1, 0))], 0) if len(items) else np.zeros((len(users), max_len), np.int64)
-def csr_take(offsets:np.ndarray, users:np.ndarray) -> np.ndarray:
-    "Indices into the CSR `items` of the rows `users`, concatenated in order (no loop over users)."
-    lens = offsets[users + 1] - offsets[users]
-    if lens.sum() == 0: return np.zeros(0, np.int64)
-    starts = np.repeat(offsets[users] - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens)
-    return starts + np.arange(lens.sum())
-
-def history_pairs(offsets:np.ndarray, items:np.ndarray, users:np.ndarray, device=None) -> tuple[torch.Tensor, torch.Tensor]:
-    "(row in `users`, item) of every CSR item of `users`: the pairs to mask when a user's history is filtered out."
-    rows = np.repeat(np.arange(len(users)), offsets[users + 1] - offsets[users])
-    return torch.as_tensor(rows, device=device), torch.as_tensor(items[csr_take(offsets, users)], device=device)
+__all__ = ['CONVENTIONS', 'SELECT', 'evaluate', 'FitResult', 'check_combination', 'fit']
 
 # %% ../nbs/07_train.ipynb #22fb8dd0
 @torch.no_grad()
@@ -197,36 +177,6 @@ def _generators(obj, seen=None) -> list:
     if hasattr(obj, '__dict__') and not isinstance(obj, (torch.Tensor, np.ndarray, type)): return _generators(vars(obj), seen)
     return []
 
-def _valid_set(sp:Split, sequential:bool, offsets, items, max_len:int) -> dict:
-    "The validation events as model inputs (the user's training sequence, or the user) and targets, for a searching sampler."
-    v = sp.valid.positives(); v = v.take(offsets[v.user + 1] > offsets[v.user])   # users with a training history
-    if len(v.user) == 0: raise ConfigError("the sampler's search needs validation events of users with training history; this split has none")
-    x = padded_history(offsets, items, v.user, max_len) if sequential else v.user
-    return dict(x=torch.as_tensor(x), tgt=torch.as_tensor(v.item), user=v.user, offsets=offsets, items=items)
-
-def _valid_loss(net, vset:dict, n:int, gen:torch.Generator, dev, objective:str='full_ce', top:int=10) -> torch.Tensor:
-    """The search's validation objective on `n` random validation events (drawn with `gen`): `full_ce`, or `top_bpr`,
-    the mean BPR loss of each target against the `top` items the model ranks highest for that user (the user's
-    training items and the target left out, as the evaluation does) — a pairwise surrogate of one-way partial AUC."""
-    idx = torch.randint(0, len(vset['tgt']), (min(n, len(vset['tgt'])),), generator=gen, device=gen.device).cpu()
-    h = net.encode(vset['x'][idx].to(dev))
-    h = h[:, -1] if net.sequential else h[:, 0]
-    t = vset['tgt'][idx].to(dev); s = net.score_all(h, slice(1, None))   # item j in column j - 1
-    if objective == 'full_ce': return full_ce(s, t, torch.ones_like(t, dtype=torch.bool), padding_column=False)
-    check_choice('objective', objective, ['full_ce', 'top_bpr'])
-    rows, seen = history_pairs(vset['offsets'], vset['items'], vset['user'][idx.numpy()], dev)
-    r = torch.arange(len(t), device=dev); neg = s.detach().clone()
-    neg[rows, seen - 1] = -torch.inf; neg[r, t - 1] = -torch.inf
-    k = min(top, neg.shape[1] - int((neg == -torch.inf).sum(1).max()))
-    if k < 1: raise ConfigError(f"top_bpr: a validation user has no item left to rank against (top={top})")
-    hard = neg.topk(k, dim=1).indices
-    return torch.nn.functional.softplus(s.gather(1, hard) - s[r, t - 1][:, None]).mean()
-
-def _block_losses(net, x, u, tgt, mask, negs:list, sampled_loss) -> list:
-    "The sampled loss of one batch under each of several sets of negatives (one forward pass)."
-    h = net.encode(x); ps = net.score(h, tgt[..., None]).squeeze(-1)
-    return [sampled_loss(h, u, tgt, mask, ps, n) for n in negs]
-
 _TRAJECTORY = ('model', 'sampler', 'loss', 'batch_size', 'lr', 'weight_decay', 'l2', 'optimizer', 'max_len', 'model_kw',
                'sampler_kw', 'loss_kw', 'seed', 'protocol', 'dataset', 'final', 'lr_step', 'lr_gamma', 'select',
                'filter_seen', 'average', 'conventions', 'batching')   # what a checkpoint must share with the run that resumes it
@@ -313,8 +263,8 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     if smp is not None:   # what the sampler and the loss actually do, defaults included
         cfg['effective'] = dict(share=smp.share, n_neg=smp.n_neg, exclude_positives=smp.exclude,
                                 neg_weight=float((loss_kw or {}).get('neg_weight', 1.0)), log_q=smp.exact_log_q)
-    search = smp is not None and hasattr(smp, 'search_step')   # a sampler that learns from validation (AutoSample)
-    if search and (final or refit):
+    learns = smp is not None and smp.learns   # a sampler that learns from validation during training (AutoSample)
+    if learns and (final or refit):
         raise ConfigError(f"sampler {sampler!r} learns its mixture on the validation split, which a final / refit run trains on; "
                           "refit with the sampler it chose instead")
     opt = (torch.optim.Adam if optimizer == 'adam' else torch.optim.SGD)(net.parameters(), lr=lr, weight_decay=weight_decay)
@@ -345,7 +295,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
             sq = lambda e: (e ** 2).sum(-1).mean()
             l = l + l2 * (sq(net.item_emb(tgt[mask])) + sq(net.item_emb(neg.ids)) + (0 if net.sequential else sq(h)))
         return l
-    vset = _valid_set(sp, net.sequential, offsets, items, max_len) if search else None
+    if smp is not None: smp.on_fit_start(net, sp, offsets, items, max_len, dev)   # a learning sampler prepares (e.g. its validation set)
     counts = sp.train.item_counts(); band = bands(counts)   # bands from train alone, also in a final run
     fkw = dict(ks=ks, band=band, counts=counts, max_len=max_len, batch=eval_batch, average=average, filter_train=filter_seen)
     vks = tuple(sorted({10, sel_k}))   # validation: the selection metric's K, and 10 for the history
@@ -367,14 +317,14 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         for g, gs in zip(gens, st['gens'], strict=True): g.set_state(gs)
         hist, best, best_epoch, bad, steps, train_s, seen = (st[k] for k in ('hist', 'best', 'best_epoch', 'bad', 'steps', 'train_s', 'seen'))
         best_state = None if st['best_state'] is None else st['best_state'].numpy().tobytes()
-        if search: smp.load_state_dict(st['sampler_state'])
+        if smp is not None and st.get('sampler_state'): smp.load_state_dict(st['sampler_state'])
         start = st['epoch'] + 1; prior_s = st.get('wall_s', 0.0)   # absent in checkpoints written before it was kept
     def save_checkpoint(ep):
         st = dict(cfg=cfg, epoch=ep, net=net.state_dict(), opt=opt.state_dict(), rng=torch.get_rng_state(),
                   sched=None if sched is None else sched.state_dict(),
                   cuda_rng=torch.cuda.get_rng_state(dev) if dev.type == 'cuda' else None,
                   gens=[g.get_state() for g in gens], hist=hist, best=best, best_epoch=best_epoch, bad=bad, steps=steps,
-                  train_s=train_s, seen=seen, wall_s=prior_s + time.time() - t0, sampler_state=smp.state_dict() if search else None,
+                  train_s=train_s, seen=seen, wall_s=prior_s + time.time() - t0, sampler_state=smp.state_dict() if smp is not None else None,
                   best_state=None if best_state is None else torch.frombuffer(bytearray(best_state), dtype=torch.uint8))
         with atomic_path(ckpt) as tmp: torch.save(st, tmp)
         write_json(Path(out_dir) / 'history.json', dict(config=cfg, best_epoch=best_epoch, history=hist))
@@ -402,16 +352,13 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
                 cfg['effective'].setdefault('negatives_per_position', int(neg.ids.shape[-1]))   # what the loss really sees (a pool, blocks)
                 l = sampled_loss(h, u, tgt, mask, ps, neg)
             opt.zero_grad(set_to_none=True); l.backward(); opt.step()
-            if search and steps % smp.search_every == 0:   # on this batch, with the weights just updated
-                smp.search_step(lambda negs: _block_losses(net, x, u, tgt, mask, negs, sampled_loss),
-                                lambda: _valid_loss(net, vset, smp.search_batch, smp.gen, dev, getattr(smp, 'valid_objective', 'full_ce'),
-                                                    getattr(smp, 'valid_top', 10)), list(net.parameters()))
+            if smp is not None: smp.after_step(steps, net, dict(x=x, u=u, tgt=tgt, mask=mask), sampled_loss)   # on this batch, weights just updated
             tot += l.item(); nb += 1; steps += 1; seen += len(idx)
             if max_steps and steps >= max_steps: break
         if sched is not None: sched.step()
         train_s += time.time() - te
         rec = dict(epoch=ep, loss=tot / max(nb, 1), train_s=round(train_s, 2))
-        if search: rec['mixture'] = smp.mixture()
+        if smp is not None: rec.update(smp.record())   # e.g. a learned mixture's weights
         stop = (max_steps and steps >= max_steps) or (time_budget_s and time.time() - t0 > time_budget_s)
         if not final and (ep % eval_every == 0 or ep == epochs or stop):
             v = evaluate(net, sp, 'valid', **{**fkw, 'ks': vks})
