@@ -66,6 +66,16 @@ class AdaptiveMixed(Adaptive):
     "DNS(M, N) over a pool of in-batch + uniform candidates (the popularity-bias study's AMNS)."
     name = 'adaptive_mixed'
     base_name = 'mixed'
+    def __init__(self, pool_batch:int|None=None, # in-batch candidates in the pool, the rest uniform (Apple: 10 of 110); None: a coin per candidate
+                 **kw):
+        self.pool_batch = pool_batch
+        if pool_batch is not None:
+            if not isinstance(pool_batch, (int, np.integer)) or not 0 <= pool_batch <= kw.get('pool', 10):
+                raise ConfigError(f"pool_batch={pool_batch!r} must be an integer in [0, pool={kw.get('pool', 10)}]")
+            kw.setdefault('base', 'mixed_fixed')
+        super().__init__(**kw)
+    def _base_kw(self) -> dict:
+        return {} if self.pool_batch is None else dict(n_batch=self.pool_batch, n_uniform=self.pool - self.pool_batch)
 
 # %% ../nbs/03_hard.ipynb #330b2bff
 @register

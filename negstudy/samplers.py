@@ -16,7 +16,7 @@ from .data import Interactions, POSITIVE
 
 # %% auto #0
 __all__ = ['SAMPLERS', 'Negatives', 'hit_mask', 'PositiveSet', 'Sampler', 'register', 'sampler_params', 'make_sampler', 'Uniform',
-           'alias_table', 'Popularity', 'InBatch', 'Mixed', 'Explicit']
+           'alias_table', 'Popularity', 'InBatch', 'Mixed', 'MixedFixed', 'Explicit']
 
 # %% ../nbs/02_samplers.ipynb #3d4ca751
 @dataclass
@@ -364,6 +364,38 @@ class Mixed(InBatch):
         return -torch.log1p(-m.clamp(max=1 - 1e-12)).float()
     def sample(self, users, targets, score_fn=None, pos_scores=None):
         n = super().sample(users, targets); n.info['from_batch'] = self._from_batch; return n   # share drawn from the batch (before rejection)
+
+@register
+class MixedFixed(InBatch):
+    "A fixed block of `n_batch` in-batch negatives and one of `n_uniform` uniform ones (Apple's MNS); no log_q (two proposals)."
+    name = 'mixed_fixed'
+    exact_log_q = False
+    def __init__(self, n_batch:int=5, # in-batch negatives (the first n_batch slots)
+                 n_uniform:int=5, # uniform negatives (the other slots)
+                 **kw):
+        for nm, v in (('n_batch', n_batch), ('n_uniform', n_uniform)):
+            if not isinstance(v, (int, np.integer)) or v < 0: raise ConfigError(f"{nm}={v!r} must be an integer >= 0")
+        if n_batch + n_uniform == 0: raise ConfigError("mixed_fixed: n_batch + n_uniform must be > 0")
+        if kw.get('n_neg', n_batch + n_uniform) != n_batch + n_uniform:
+            raise ConfigError(f"mixed_fixed: n_neg={kw['n_neg']} must equal n_batch + n_uniform = {n_batch + n_uniform} (or be left out)")
+        self.n_batch, self.n_uniform = int(n_batch), int(n_uniform); super().__init__(**{**kw, 'n_neg': n_batch + n_uniform})
+    def _draw_rows(self, rows, slot):
+        "One negative per entry: from the batch where its slot is < n_batch, else uniform."
+        ids = torch.randint(1, self.n_items + 1, rows.shape, generator=self.gen, device=self.device)
+        fb = slot < self.n_batch
+        if fb.any(): ids[fb] = self._pool_rows(rows[fb])
+        return ids
+    def _draw(self, shape, users, targets):
+        if self.n_batch: self._batch(targets)
+        rows = self._rows(shape); slot = torch.arange(shape[-1], device=self.device).expand(shape).reshape(-1)
+        ids = self._draw_rows(rows, slot)
+        return ids.view(shape), torch.zeros(shape, device=self.device)   # log_q is dropped in sample()
+    def _redraw(self, idx, shape, users, targets):
+        per = int(np.prod(shape)) // shape[0]
+        return self._draw_rows(idx // per, idx % shape[-1]), torch.zeros(len(idx), device=self.device)
+    def _log_truncation(self, u, targets): return torch.zeros((), device=self.device)
+    def sample(self, users, targets, score_fn=None, pos_scores=None):
+        n = super().sample(users, targets); n.log_q = None; return n
 
 # %% ../nbs/02_samplers.ipynb #f34369bb
 @register
