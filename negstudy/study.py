@@ -22,13 +22,20 @@ from .models import MODELS
 import negstudy.hard, negstudy.autosample  # noqa: F401 (register the model-aware samplers and AutoSample)
 
 # %% auto #0
-__all__ = ['SPEC_KEYS', 'WITH_NEGATIVES', 'TEMPLATE', 'TEMPLATE_TRAIN', 'CELL_KEYS', 'BAND_COLS', 'SEARCH', 'validate_spec',
-           'load_spec', 'cell_id', 'expand', 'run_cell', 'is_done', 'template_params', 'run_grid', 'collect',
-           'summarize', 'band_table', 'report', 'hpo', 'main']
+__all__ = ['SPEC_KEYS', 'PRESETS', 'LOSS_KW', 'WITH_NEGATIVES', 'TEMPLATE', 'TEMPLATE_TRAIN', 'CELL_KEYS', 'BAND_COLS', 'SEARCH',
+           'validate_spec', 'load_spec', 'cell_id', 'expand', 'run_cell', 'is_done', 'template_params', 'run_grid',
+           'collect', 'summarize', 'band_table', 'report', 'hpo', 'main']
 
 # %% ../nbs/10_study.ipynb #d14366ad
 SPEC_KEYS = {'name', 'datasets', 'models', 'samplers', 'losses', 'seeds', 'train', 'train_by_dataset', 'model_kw', 'sampler_kw', 'data_kw', 'description', 'tuned',
-             'comparison'}   # comparison: true = a spec that compares samplers; it must stop by epochs or patience, never by wall clock
+             'comparison', 'loss_kw', 'preset'}   # comparison: true = a spec that compares samplers; it must stop by epochs or patience, never by wall clock
+PRESETS = {   # protocols a spec names with `preset:`; its own data_kw / train settings override them
+    'apple': dict(   # Prakash, Bermperidis & Chennu (Apple, arXiv 2410.17276): global temporal 90/5/5, no filtering, per-interaction averages, HR@10 selection
+        data_kw=dict(protocol='temporal', test=0.05, valid=0.05, cold='drop'),
+        train=dict(filter_seen=False, average='interaction', select='hr@10')),
+    'loo': dict(data_kw=dict(protocol='loo'), train=dict(filter_seen=True, average='user', select='ndcg@10')),   # leave-one-out, filtered, per user
+}
+LOSS_KW = ['neg_weight', 'logq', 't']   # what a spec's loss_kw.<sampler> may set
 WITH_NEGATIVES = {'ml-100k', 'kuairand', 'coat', 'yahoo-r3'}
 
 def _as_list(x) -> list: return x if isinstance(x, list) else [x]   # a spec's settings: one mapping or a list of them
@@ -39,7 +46,13 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
     if (bad := sorted(set(spec) - SPEC_KEYS)): raise ConfigError(f"{source}: unknown field(s) {bad}; allowed: {sorted(SPEC_KEYS)}")
     for k in ('name', 'datasets', 'samplers'):
         if k not in spec: raise ConfigError(f"{source}: field {k!r} is required")
-    spec = {'models': ['sasrec'], 'losses': ['bce'], 'seeds': [0], 'train': {}, 'train_by_dataset': {}, 'model_kw': {}, 'sampler_kw': {}, 'data_kw': {}, **spec}
+    spec = {'models': ['sasrec'], 'losses': ['bce'], 'seeds': [0], 'train': {}, 'train_by_dataset': {}, 'model_kw': {}, 'sampler_kw': {}, 'data_kw': {},
+            'loss_kw': {}, **spec}
+    if spec.get('preset') is not None:   # a named protocol: its settings under the spec's own
+        pre = PRESETS[check_choice('preset', spec['preset'], PRESETS)]
+        spec['train'] = {**pre['train'], **(spec['train'] or {})}
+        spec['data_kw'] = {d: {**pre['data_kw'], **spec['data_kw'].get(d, {})} for d in spec.get('datasets') or []} | \
+                          {d: v for d, v in spec['data_kw'].items() if d not in (spec.get('datasets') or [])}
     allowed = {'datasets': [*DATASETS, 'synthetic'], 'models': list(MODELS), 'samplers': list(SAMPLERS), 'losses': LOSSES}
     for field, ok in allowed.items():
         vals = spec[field]
@@ -65,6 +78,11 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
             if not isinstance(kw, dict): raise ConfigError(f"{source}: sampler_kw.{s}: expected a mapping or a list of mappings")
             if (bad := [k for k in kw if k not in sampler_params(SAMPLERS[s])]):
                 raise ConfigError(f"{source}: sampler_kw.{s}: unknown parameter(s) {bad}; {s} takes {sampler_params(SAMPLERS[s])}")
+    for s, kws in spec['loss_kw'].items():   # per-sampler loss settings, e.g. Apple's dilution neg_weight = K / 110
+        if s not in spec['samplers']: raise ConfigError(f"{source}: loss_kw: {s!r} is not one of this spec's samplers {spec['samplers']}")
+        for kw in _as_list(kws):
+            if not isinstance(kw, dict) or (bad := [k for k in kw if k not in LOSS_KW]):
+                raise ConfigError(f"{source}: loss_kw.{s}: expected a mapping of {LOSS_KW}, got {kw!r}")
     if 'explicit' in spec['samplers']:
         for d in spec['datasets']:
             syn_neg = d == 'synthetic' and spec['data_kw'].get('synthetic', {}).get('neg_rate', 0) > 0
@@ -101,6 +119,7 @@ def expand(spec:dict) -> list[dict]:
             tuned = tn.get(f'{ds}/{m}/{s}/{l}', tn.get(f'{ds}/{m}/{s}', {}))
             cfg = dict(dataset=ds, model=m, sampler=s, loss=l, seed=seed, data_kw=spec['data_kw'].get(ds, {}),
                        model_kw=mkw, sampler_kw=skw, train={**spec['train'], **spec['train_by_dataset'].get(ds, {})})
+            if (lkw := spec.get('loss_kw', {}).get(s)) and l != 'full_ce': cfg['loss_kw'] = dict(lkw)   # only when set: older cell ids stay
             if tuned:
                 cfg['train'] = {**cfg['train'], **({'lr': tuned['lr']} if 'lr' in tuned else {})}
                 cfg['model_kw'] = {**cfg['model_kw'], **({'dropout': tuned['dropout']} if 'dropout' in tuned else {})}
@@ -130,7 +149,8 @@ def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=Fal
     t0 = time.time()
     sp = _data(cfg)
     tr = dict(cfg.get('train', {}))
-    r = fit(sp, cfg['model'], cfg['sampler'] if cfg['sampler'] != 'none' else 'uniform', cfg['loss'],
+    lkw = {**tr.pop('loss_kw', {}), **cfg.get('loss_kw', {})}   # the spec's train-wide loss settings, then the sampler's own
+    r = fit(sp, cfg['model'], cfg['sampler'] if cfg['sampler'] != 'none' else 'uniform', cfg['loss'], loss_kw=lkw,
             model_kw=cfg.get('model_kw', {}), sampler_kw=cfg.get('sampler_kw', {}), seed=cfg['seed'],
             device=device or tr.pop('device', None), progress=progress, out_dir=out_dir,
             **{k: v for k, v in tr.items() if k != 'device'})
@@ -152,7 +172,7 @@ def is_done(out_dir:Path) -> bool:
 # %% ../nbs/10_study.ipynb #d0359de3
 TEMPLATE = 'nbs/experiments/train_eval.ipynb'
 TEMPLATE_TRAIN = ('epochs', 'max_len', 'batch_size', 'lr')   # `train` settings that are template parameters of their own
-CELL_KEYS = ('dataset', 'model', 'sampler', 'loss', 'seed', 'data_kw', 'model_kw', 'sampler_kw', 'train')
+CELL_KEYS = ('dataset', 'model', 'sampler', 'loss', 'seed', 'data_kw', 'model_kw', 'sampler_kw', 'train', 'loss_kw')
 
 def template_params(cfg:dict, out_dir:str|Path, device:str|None=None) -> dict:
     """The papermill parameters of `TEMPLATE` that rebuild cell `cfg` exactly (same id, same `metrics.json` config):
@@ -162,7 +182,7 @@ def template_params(cfg:dict, out_dir:str|Path, device:str|None=None) -> dict:
     own = {k: tr.pop(k) if tr.get(k) is not None else None for k in TEMPLATE_TRAIN}
     return dict(dataset=cfg['dataset'], model=cfg['model'], sampler=cfg['sampler'], loss=cfg['loss'], seed=cfg['seed'], **own,
                 train=json.dumps(tr), sampler_kw=json.dumps(cfg.get('sampler_kw', {})), model_kw=json.dumps(cfg.get('model_kw', {})),
-                data_kw=json.dumps(cfg.get('data_kw', {})), out_dir=str(out_dir), device=device or 'auto')
+                data_kw=json.dumps(cfg.get('data_kw', {})), loss_kw=json.dumps(cfg.get('loss_kw', {})), out_dir=str(out_dir), device=device or 'auto')
 
 def _execute(cfg:dict, out_dir:str, executor:str, device:str|None) -> tuple[str, str|None]:
     "Run one cell in a worker; return (id, error or None). Never raises."

@@ -15,7 +15,7 @@ def test_one_parameters_cell(nb):
     assert len(tagged) == 1, f"{nb.name}: {len(tagged)} cells tagged 'parameters' (nbdev-clean must keep tags)"
 
 TEMPLATE = ROOT / 'nbs/experiments/train_eval.ipynb'
-NESTED = ('train', 'sampler_kw', 'model_kw', 'data_kw')   # JSON parameters
+NESTED = ('train', 'sampler_kw', 'model_kw', 'data_kw', 'loss_kw')   # JSON parameters
 
 def _expect(m:dict, params:dict):
     "Each template parameter's value is where it belongs in metrics.json's config."
@@ -23,7 +23,7 @@ def _expect(m:dict, params:dict):
     for k, v in params.items():
         if k in TEMPLATE_TRAIN: assert c['train'].get(k) == v, k     # None: not set, fit's default
         elif k == 'train': assert {**c['train'], **json.loads(v)} == c['train'], k
-        elif k in NESTED: assert c[k] == json.loads(v), k
+        elif k in NESTED: assert c.get(k, {}) == json.loads(v), k   # loss_kw: absent from a cell when not set
         elif k not in ('out_dir', 'device'): assert c[k] == v, k
     assert m['id'] == c['id'] == cell_id({k: v for k, v in c.items() if k != 'id'})
 
@@ -32,7 +32,7 @@ def test_papermill_parameters_reach_the_run(tmp_path):
     params = dict(dataset='synthetic', model='gru4rec', sampler='popularity', loss='bpr', seed=3, epochs=1, max_len=10, batch_size=32,
                   lr=0.002, train=json.dumps(dict(patience=2)), sampler_kw=json.dumps(dict(alpha=0.5, n_neg=2)),
                   model_kw=json.dumps(dict(d=8)), data_kw=json.dumps(dict(n_users=60, n_items=25, mean_len=8)),
-                  out_dir=str(tmp_path / 'cell'), device='cpu')
+                  loss_kw=json.dumps(dict(neg_weight=0.5)), out_dir=str(tmp_path / 'cell'), device='cpu')
     # every parameter of the template but the former single-JSON `config` is set here (a new one must join this test)
     assert set(pm.inspect_notebook(str(TEMPLATE))) - {'config'} == set(params)
     pm.execute_notebook(str(TEMPLATE), str(tmp_path / 'run.ipynb'), progress_bar=False, parameters=params, cwd=str(tmp_path))
