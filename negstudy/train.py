@@ -179,10 +179,10 @@ def _generators(obj, seen=None) -> list:
 
 _TRAJECTORY = ('model', 'sampler', 'loss', 'batch_size', 'lr', 'weight_decay', 'l2', 'optimizer', 'max_len', 'model_kw',
                'sampler_kw', 'loss_kw', 'seed', 'protocol', 'dataset', 'final', 'lr_step', 'lr_gamma', 'select',
-               'filter_seen', 'average', 'conventions', 'batching')   # what a checkpoint must share with the run that resumes it
+               'filter_seen', 'average', 'conventions', 'batching', 'init')   # what a checkpoint must share with the run that resumes it
 CONVENTIONS = 2   # 2: negatives' weights sum to 1 per position x neg_weight, per-position negatives by default, exact log_q (issue 19)
 _OLD_DEFAULTS = {'l2': 0.0, 'optimizer': 'adam', 'final': False, 'lr_step': None, 'lr_gamma': 1.0, 'select': 'ndcg@10',
-                 'filter_seen': True, 'average': 'user', 'conventions': 1, 'batching': 'random'}   # keys added after checkpoints were first written
+                 'filter_seen': True, 'average': 'user', 'conventions': 1, 'batching': 'random', 'init': None}   # keys added after checkpoints were first written
 SELECT = ('ndcg', 'hr', 'recall')   # selection metrics: <name>@<K>, or 'mrr'
 
 def _parse_select(select:str) -> tuple[str, int]:
@@ -228,6 +228,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         average:str='user', resume:bool=True, # continue from out_dir/checkpoint.pt when it exists
         refit:bool=False, # then train a fresh model on train + valid for the best epoch count and test that one (out_dir/refit/)
         final:bool=False, # (what refit runs) train on train + valid for exactly `epochs` epochs, no validation; test the last weights (out_dir: final.pt; a checkpoint every `eval_every` epochs)
+        init:dict|str|Path|None=None, # start from these model weights (a state dict, or a file torch.save wrote): a warm start
         batching:str='auto', # 'length': batches of similar lengths, each trimmed to its longest sequence (no work on padding); 'random'; 'auto': 'length' for a padding-invariant model
         select:str='ndcg@10', # the validation metric that early-stops and picks the best epoch: ndcg@K, hr@K, recall@K or mrr
         filter_seen:bool=True, # rank only items the user has not interacted with (validation and test)
@@ -252,10 +253,17 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     cfg = dict(model=model, sampler=sampler, loss=loss, epochs=epochs, batch_size=batch_size, lr=lr, weight_decay=weight_decay, l2=l2,
                optimizer=optimizer, max_len=max_len, model_kw=model_kw or {}, sampler_kw=sampler_kw or {}, loss_kw=loss_kw or {}, patience=patience,
                seed=seed, protocol=sp.protocol, dataset=sp.source.name, refit=refit, final=final, select=select,
-               filter_seen=filter_seen, average=average, lr_step=lr_step, lr_gamma=lr_gamma, conventions=CONVENTIONS, batching=batching)
+               filter_seen=filter_seen, average=average, lr_step=lr_step, lr_gamma=lr_gamma, conventions=CONVENTIONS, batching=batching,
+               init=None)
     train = sp.history('test') if final else sp.train; n_items, n_users = sp.source.n_items, sp.source.n_users
     seed_everything(seed)
     net = make_model(model, n_items, n_users, **({'max_len': max_len} if model != 'mf' else {}), **(model_kw or {})).to(dev)
+    if init is not None:   # a warm start: the weights another run learned (its fingerprint goes into the config)
+        st0 = torch.load(init, weights_only=True, map_location='cpu') if isinstance(init, (str, Path)) else init
+        try: net.load_state_dict(st0)
+        except RuntimeError as e: raise ConfigError(f"init: these weights do not fit model {model!r} with {model_kw or {}}: {str(e).splitlines()[0]}") from None
+        import hashlib
+        cfg['init'] = hashlib.sha1(b''.join(v.detach().cpu().numpy().tobytes() for v in st0.values())).hexdigest()[:12]
     lkw = dict(loss_kw or {})
     if loss == 'gbce': lkw.setdefault('n_items', n_items)
     lossf = make_loss(loss, **lkw)
