@@ -139,6 +139,13 @@ def _data(cfg):
         x = kcore(x, kc, kc)
     return split(x, protocol, seed=cfg['seed'], **split_kw)
 
+def _machine(device:str) -> dict:
+    "Where a run ran, as fields: device, threads, runs side by side (set by the runner), CPU, cores, torch."
+    import platform, torch
+    return dict(device=device, threads=torch.get_num_threads(), concurrent=int(os.environ.get('NEGSTUDY_CONCURRENT', '1')),
+                cpu=platform.processor() or platform.machine(), cores=os.cpu_count(), torch=torch.__version__,
+                gpu=torch.cuda.get_device_name() if device.startswith('cuda') else None)
+
 def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=False) -> dict:
     """Train and evaluate one cell; write `out_dir/metrics.json` atomically and return it.
     Training checkpoints into `out_dir` (see `fit`): a cell killed mid-run continues from its last validation when
@@ -158,11 +165,29 @@ def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=Fal
              epochs_run=len(r.history), stopped=r.stopped, refit=r.refit, wall_s=(w := time.time() - t0),
              wall_total_s=w + r.wall_total_s - r.wall_s, train_s=r.train_s,   # + earlier calls' time (resumed cells)
              seqs_per_s=r.seqs_per_s, device=r.device, negstudy=negstudy.__version__, history=r.history,
-             fit_config=r.config)   # every setting fit used, defaults and the sampler's effective settings included
+             fit_config=r.config,   # every setting fit used, defaults and the sampler's effective settings included
+             machine=_machine(r.device))
     write_json(out_dir/'metrics.json', m)
     if r.stopped != 'time_budget':
         for c in (out_dir/'checkpoint.pt', out_dir/'refit'/'checkpoint.pt'): c.unlink(missing_ok=True)
     return m
+
+CELL_DEFAULTS = dict(model='sasrec', sampler='uniform', loss='bce', seed=0, data_kw={}, model_kw={}, sampler_kw={}, train={})
+
+def load_cell(path:str|Path) -> dict:
+    "One cell from a YAML/JSON mapping (the keys of a grid cell; absent ones take `CELL_DEFAULTS`), with its id."
+    path = Path(path)
+    if not path.exists(): raise ConfigError(f"{path}: cell config not found")
+    try: c = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as e: raise ConfigError(f"{path}: malformed YAML ({e})") from None
+    if not isinstance(c, dict) or 'dataset' not in c: raise ConfigError(f"{path}: a cell is a mapping with at least 'dataset'")
+    keys = ('dataset', 'model', 'sampler', 'loss', 'seed', 'data_kw', 'model_kw', 'sampler_kw', 'train', 'loss_kw')
+    if (bad := sorted(set(c) - set(keys))): raise ConfigError(f"{path}: unknown field(s) {bad}; allowed: {list(keys)}")
+    validate_spec(dict(name='cell', datasets=[c['dataset']], samplers=[c.get('sampler', 'uniform')], models=[c.get('model', 'sasrec')],
+                       losses=[c.get('loss', 'bce')], sampler_kw={c.get('sampler', 'uniform'): c.get('sampler_kw', {})}), str(path))
+    cfg = {**CELL_DEFAULTS, **c}
+    if not cfg.get('loss_kw'): cfg.pop('loss_kw', None)
+    return {**cfg, 'id': cell_id(cfg)}
 
 def is_done(out_dir:Path) -> bool:
     "A cell is done when its metrics.json exists and parses."
@@ -216,6 +241,7 @@ def run_grid(spec:dict, runs_dir:str|Path, backend:str='local', workers:int=2, e
     status = {c['id']: 'done (skipped)' for c in cells if c not in todo}
     errors = {}
     bar = tqdm(total=len(cells), initial=len(cells) - len(todo), desc=f"grid {spec['name']}", unit='cell', disable=not progress)
+    os.environ['NEGSTUDY_CONCURRENT'] = str(max(1, workers))   # recorded in each run's metrics.json (machine.concurrent)
     if backend == 'local':
         if workers <= 1:
             results = (_execute(c, str(runs_dir/c['id']), executor, device) for c in todo)
@@ -419,7 +445,9 @@ def main(argv=None):
     g.add_argument('--best', help='JSON written by `negstudy hpo`: tuned settings per dataset/model/sampler')
     r = sub.add_parser('report', help='aggregate a runs folder and draw the figures')
     r.add_argument('runs'); r.add_argument('--figures', required=True); r.add_argument('--k', type=int, default=10)
-    h = sub.add_parser('hpo', help='Optuna search per (dataset, model, sampler)')
+    rn = sub.add_parser('run', help='run one cell: a YAML/JSON mapping of dataset, model, sampler, loss, seed, *_kw, train')
+    rn.add_argument('config'); rn.add_argument('--out', help='the run folder (default runs/manual/<cell id>)'); rn.add_argument('--device')
+    h = sub.add_parser('hpo', help='Optuna search per (dataset, model, sampler, loss)')
     h.add_argument('spec'); h.add_argument('--dataset'); h.add_argument('--trials', type=int, default=20)
     h.add_argument('--storage', help='Optuna storage URL (default sqlite:///hpo.db)'); h.add_argument('--out', default='hpo_best.json')
     h.add_argument('--device')
@@ -433,6 +461,11 @@ def main(argv=None):
             print(st.status.value_counts().to_string())
             for _, row in st[st.status == 'failed'].iterrows(): print(f"FAILED {row.id} ({row.sampler}, seed {row.seed}): {row.error}")
             return 1 if (st.status == 'failed').any() else 0
+        if a.cmd == 'run':
+            cfg = load_cell(a.config); out = Path(a.out) if a.out else project_path('runs', 'manual', cfg['id'])
+            m = run_cell(cfg, out, a.device, progress=True)
+            print(json.dumps({k: round(v, 4) for k, v in m['test'].items() if k in ('ndcg@10', 'hr@10', 'head_hr@10', 'mid_hr@10', 'tail_hr@10', 'balance@10', 'coverage@10')}))
+            print(f"cell {cfg['id']}: {out/'metrics.json'}"); return 0
         if a.cmd == 'report':
             bt = report(a.runs, a.figures, a.k)
             with pd.option_context('display.width', 250, 'display.max_columns', 20): print(bt.to_string())
