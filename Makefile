@@ -10,7 +10,7 @@ EXECUTOR ?= papermill
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: install test nbdev-test check-clean study clean-study bench
+.PHONY: install test nbdev-test check-clean study clean-study bench lab
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -48,3 +48,7 @@ study: install
 bench: install
 	$(PY) bench/data.py
 	$(PY) bench/samplers.py
+
+# the tutorial in JupyterLab (root needs --allow-root; --no-browser on a machine without a screen)
+lab: install
+	$(VENV)/bin/jupyter lab --allow-root --no-browser nbs/00_why_negative_sampling.ipynb

@@ -341,8 +341,9 @@ def band_table(summary:pd.DataFrame, k:int=10) -> pd.DataFrame:
     return w[[c for c in want if c in w.columns]]
 
 def report(runs_dir:str|Path, fig_dir:str|Path, k:int=10) -> pd.DataFrame:
-    "Write results.csv, summary.csv, per-band and Pareto figures for a runs folder; return the band table."
-    import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+    "Write results.csv, summary.csv, per-band and Pareto figures (seaborn) for a runs folder; return the band table."
+    import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt; import seaborn as sns
+    sns.set_theme(style='whitegrid', context='paper')
     fig_dir = Path(fig_dir); fig_dir.mkdir(parents=True, exist_ok=True)
     tidy = collect(runs_dir); summ = summarize(tidy)
     with atomic_path(fig_dir/'results.csv') as tmp: tidy.to_csv(tmp, index=False)
@@ -350,15 +351,15 @@ def report(runs_dir:str|Path, fig_dir:str|Path, k:int=10) -> pd.DataFrame:
     for (ds, mo, lo), g in summ.groupby(['dataset', 'model', 'loss']):
         samplers = sorted(g.sampler.unique(), key=lambda s: (s != 'uniform', s))
         fig, axes = plt.subplots(1, 2, figsize=(12, 4.2))
+        t = tidy[(tidy.split == 'test') & (tidy.dataset == ds) & (tidy.model == mo) & (tidy.loss == lo)]
         for ax, what in zip(axes, ('hr', 'ndcg')):
-            wdt = 0.8 / len(samplers)
-            for j, sa in enumerate(samplers):
-                vals = [g[(g.sampler == sa) & (g.metric == f'{b}_{what}@{k}')] for b in BAND_COLS]
-                m = [v['mean'].iloc[0] if len(v) else np.nan for v in vals]; e = [v['ci95'].iloc[0] if len(v) else 0 for v in vals]
-                ax.bar(np.arange(3) + j * wdt - 0.4 + wdt / 2, m, wdt, yerr=np.nan_to_num(e), capsize=2, label=sa)
-            ax.set_xticks(range(3), BAND_COLS); ax.set_ylabel(f'{what.upper()}@{k}'); ax.grid(axis='y', alpha=.3)
-            ax.set_title(f'{ds} · {mo} + {lo}: {what.upper()}@{k} by item-popularity band (95% CI over seeds)', fontsize=9)
-        axes[0].legend(fontsize=7, ncol=2)
+            d = t[t.metric.isin([f'{b}_{what}@{k}' for b in BAND_COLS])].assign(band=lambda x: x.metric.str.split('_').str[0])
+            sns.barplot(data=d, x='band', y='value', hue='sampler', order=BAND_COLS, hue_order=samplers, errorbar=('ci', 95),
+                        capsize=.08, err_kws={'linewidth': 1}, ax=ax, legend=ax is axes[0])
+            ax.set_xlabel(''); ax.set_ylabel(f'{what.upper()}@{k}')
+            ax.set_title(f'{what.upper()}@{k} by item-popularity band', fontsize=9)
+        if axes[0].get_legend(): axes[0].legend(fontsize=7, ncol=2)
+        fig.suptitle(f'{ds} · {mo} + {lo}: test, mean over seeds with a bootstrap 95% CI', fontsize=10)
         with atomic_path(fig_dir/f'bands_{ds}_{mo}_{lo}.png') as tmp: fig.savefig(tmp, dpi=110, bbox_inches='tight', format='png')
         plt.close(fig)
         fig, ax = plt.subplots(figsize=(6, 4.5))
