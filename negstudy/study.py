@@ -22,9 +22,9 @@ from .models import MODELS
 import negstudy.hard, negstudy.autosample  # noqa: F401 (register the model-aware samplers and AutoSample)
 
 # %% auto #0
-__all__ = ['SPEC_KEYS', 'PRESETS', 'LOSS_KW', 'WITH_NEGATIVES', 'TEMPLATE', 'TEMPLATE_TRAIN', 'CELL_KEYS', 'BAND_COLS', 'SEARCH',
-           'validate_spec', 'load_spec', 'cell_id', 'expand', 'run_cell', 'is_done', 'template_params', 'run_grid',
-           'collect', 'summarize', 'band_table', 'report', 'hpo', 'main']
+__all__ = ['SPEC_KEYS', 'PRESETS', 'LOSS_KW', 'WITH_NEGATIVES', 'CELL_DEFAULTS', 'TEMPLATE', 'TEMPLATE_TRAIN', 'CELL_KEYS',
+           'BAND_COLS', 'SEARCH', 'validate_spec', 'load_spec', 'cell_id', 'expand', 'run_cell', 'load_cell', 'is_done',
+           'template_params', 'run_grid', 'collect', 'summarize', 'band_table', 'report', 'hpo', 'main']
 
 # %% ../nbs/10_study.ipynb #d14366ad
 SPEC_KEYS = {'name', 'datasets', 'models', 'samplers', 'losses', 'seeds', 'train', 'train_by_dataset', 'model_kw', 'sampler_kw', 'data_kw', 'description', 'tuned',
@@ -218,8 +218,13 @@ def _execute(cfg:dict, out_dir:str, executor:str, device:str|None) -> tuple[str,
         if executor == 'direct': run_cell(cfg, out, device)
         else:
             import papermill as pm
-            pm.execute_notebook(str(project_path(TEMPLATE)), str(out/'run.ipynb'), progress_bar=False, log_output=False,
-                                parameters=template_params(cfg, out, device), cwd=str(out))
+            # the kernel's own chatter (transport warnings, its KeyboardInterrupt at shutdown) goes to out/kernel.log, not the console
+            saved = os.dup(2)
+            with open(out/'kernel.log', 'ab') as log:
+                os.dup2(log.fileno(), 2)
+                try: pm.execute_notebook(str(project_path(TEMPLATE)), str(out/'run.ipynb'), progress_bar=False, log_output=False,
+                                         parameters=template_params(cfg, out, device), cwd=str(out))
+                finally: os.dup2(saved, 2); os.close(saved)
         if not is_done(out): raise RuntimeError('the run finished without a complete metrics.json')
         if 'id' in cfg and (got := json.loads((out/'metrics.json').read_text())['id']) != cfg['id']:
             raise RuntimeError(f"the template ran cell {got}, not {cfg['id']}: its parameters do not rebuild this cell")
