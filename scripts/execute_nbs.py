@@ -1,0 +1,45 @@
+"""Execute notebooks in place so their outputs are committed (the tutorial a reader sees on a code host), then clean them.
+
+    python scripts/execute_nbs.py nbs/04_losses.ipynb nbs/06_metrics.ipynb ...
+    python scripts/execute_nbs.py --list            # the notebooks whose committed outputs tests/test_outputs.py re-checks
+
+Only cheap, deterministic notebooks belong in OUTPUTS: tests/test_outputs.py executes each afresh and compares its text
+outputs with the committed ones (memory addresses and temporary paths masked).
+"""
+import os, re, subprocess, sys
+from pathlib import Path
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+OUTPUTS = ['nbs/00_why_negative_sampling.ipynb', 'nbs/index.ipynb', 'nbs/03_hard.ipynb', 'nbs/04_losses.ipynb', 'nbs/06_metrics.ipynb',
+           'nbs/results/quality.ipynb', 'nbs/results/theory.ipynb', 'nbs/results/speed.ipynb']
+MASK = [(re.compile(r'0x[0-9a-f]{6,}'), '0x…'), (re.compile(r'/tmp/[\w./-]+'), '/tmp/…')]
+
+def execute(path:Path, timeout:int=600) -> nbformat.NotebookNode:
+    "The notebook at `path` executed top to bottom in a fresh kernel, in its own folder, one thread."
+    nb = nbformat.read(path, as_version=4)
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1'}
+    os.environ.update(env)
+    NotebookClient(nb, timeout=timeout, kernel_name='python3', resources={'metadata': {'path': str(path.parent)}}).execute()
+    return nb
+
+def text_outputs(nb) -> list[str]:
+    "Every code cell's text outputs (stream text and text/plain results), masked, in order."
+    out = []
+    for c in nb.cells:
+        if c.cell_type != 'code': continue
+        for o in c.get('outputs', []):
+            t = o.get('text') or o.get('data', {}).get('text/plain') or ''
+            t = ''.join(t) if isinstance(t, list) else t
+            for rx, sub in MASK: t = rx.sub(sub, t)
+            out.append(t)
+    return out
+
+def main(argv):
+    if argv[:1] == ['--list']: print('\n'.join(OUTPUTS)); return
+    for p in argv or OUTPUTS:
+        p = (ROOT / p).resolve(); nb = execute(p); nbformat.write(nb, p); print('executed', p.relative_to(ROOT))
+    subprocess.run([str(Path(sys.executable).parent / 'nbdev-clean')], cwd=ROOT, check=True)
+
+if __name__ == '__main__': main(sys.argv[1:])
