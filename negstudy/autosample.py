@@ -1,4 +1,4 @@
-"""AutoSample: a learned mixture of negative samplers whose weights follow the validation loss during training.
+"""AutoSample: a learned mixture of negative samplers; its search prunes the losers, a retrain (warm or from scratch) follows, and its cost is counted against trying every sampler.
 
 Docs: https://negstudy.github.io/negstudy/mixture.html.md"""
 
@@ -6,16 +6,21 @@ Docs: https://negstudy.github.io/negstudy/mixture.html.md"""
 
 # %% ../nbs/09_mixture.ipynb #6ef46a18
 from __future__ import annotations
+import time
+from dataclasses import dataclass
+from pathlib import Path
 import numpy as np
+import pandas as pd
 import torch
 from torch import Tensor
-from .core import ConfigError, check_choice
+from .core import ConfigError, check_choice, get_device
 from .samplers import Sampler, Negatives, register, make_sampler
 from .data import padded_history, history_pairs
 from .losses import full_ce
+from .train import fit, FitResult
 
 # %% auto #0
-__all__ = ['AutoSample']
+__all__ = ['AutoSample', 'Counted', 'SearchResult', 'autosample_search', 'ExhaustiveResult', 'exhaustive', 'cost_table']
 
 # %% ../nbs/09_mixture.ipynb #51236d6e
 def _valid_set(sp, sequential:bool, offsets, items, max_len:int) -> dict:
@@ -50,6 +55,16 @@ def _block_losses(net, x, u, tgt, mask, negs:list, sampled_loss) -> list:
 
 def _label(name:str, kw:dict) -> str: return name + (f"({', '.join(f'{k}={v}' for k, v in kw.items())})" if kw else '')
 
+def _n_scores(ids:Tensor, targets:Tensor) -> int:
+    "The scores a block of negatives costs the model: one per (position, negative); a per-sequence block (B, N) is scored at all L positions."
+    return int(ids.numel() if ids.dim() == 3 else ids.shape[0] * targets.shape[1] * ids.shape[-1])
+
+def _counting(score_fn, add):
+    "`score_fn` that also reports, through `add(n)`, how many scores each call computed (a model-aware sampler's pool)."
+    def f(ids):
+        s = score_fn(ids); add(s.numel()); return s
+    return f
+
 @register
 class AutoSample(Sampler):
     "A mixture of candidate samplers, softmax(α)-weighted, with α learned from the validation loss during training."
@@ -63,21 +78,26 @@ class AutoSample(Sampler):
                  init:list|None=None, # starting mixture weights (default: equal)
                  valid_objective:str='full_ce', # what the validation gradient is of: 'full_ce' or 'top_bpr' (see below)
                  valid_top:int=10, # top_bpr: how many of the highest-ranked items each validation target is paired with
+                 prune_below:float|None=None, # prune a candidate whose weight stays under this fraction of the equal share 1/K (K = candidates left); None: never
+                 prune_patience:int=3, # ... for this many consecutive searches
+                 min_keep:int=1, # pruning never leaves fewer candidates than this
                  **kw):
         super().__init__(**kw)
         if not isinstance(candidates, (list, tuple)) or len(candidates) < 1:
             raise ConfigError(f"candidates={candidates!r}: give a list of sampler names or {{'name': ..., ...}} mappings")
-        for nm, v in (('search_every', search_every), ('search_batch', search_batch)):
+        for nm, v in (('search_every', search_every), ('search_batch', search_batch), ('prune_patience', prune_patience), ('min_keep', min_keep)):
             if not isinstance(v, (int, np.integer)) or v <= 0: raise ConfigError(f"{nm}={v!r} must be a positive integer")
         if not lr_mix >= 0: raise ConfigError(f"lr_mix={lr_mix!r} must be >= 0")
+        if prune_below is not None and not 0 < prune_below < 1:
+            raise ConfigError(f"prune_below={prune_below!r} must be in (0, 1): a fraction of the equal share 1/K (or None: no pruning)")
         check_choice('valid_objective', valid_objective, ['full_ce', 'top_bpr'])
         if not isinstance(valid_top, (int, np.integer)) or valid_top <= 0: raise ConfigError(f"valid_top={valid_top!r} must be a positive integer")
         self.valid_objective, self.valid_top = valid_objective, int(valid_top)
-        self.cands, self.labels = [], []
+        self.cands, self.labels, self.specs = [], [], []
         for k, c in enumerate(candidates):
             c = {'name': c} if isinstance(c, str) else dict(c)
             if 'name' not in c: raise ConfigError(f"candidate {k} ({c}) has no 'name'")
-            name = c.pop('name')
+            self.specs.append(dict(c)); name = c.pop('name')   # specs: what a retrain with this candidate alone builds
             if name == self.name: raise ConfigError("autosample cannot be its own candidate")
             label = _label(name, c)   # each candidate draws from its own named random stream
             ckw = dict(n_neg=self.n_neg, share=self.share, exclude_positives=self.exclude, seed=self.seed, device=self.device,
@@ -91,62 +111,219 @@ class AutoSample(Sampler):
                 raise ConfigError(f"init={init!r} must be {len(self.cands)} positive weights, one per candidate")
             self.alpha = torch.as_tensor(np.log(w / w.sum()))
         self.lr_mix, self.search_every, self.search_batch = float(lr_mix), int(search_every), int(search_batch)
+        self.prune_below, self.prune_patience, self.min_keep = prune_below, int(prune_patience), int(min_keep)
         self.needs_model = any(s.needs_model for s in self.cands)
-        self._blocks = None
+        self._blocks = None; K = len(self.cands)
+        self.active = torch.ones(K, dtype=torch.bool)   # candidates still sampled
+        self.pruned, self._low, self._step = {}, [0] * K, 0   # label -> training step it was pruned at; searches spent low
+        self.scored, self.valid_scored, self.searches, self.search_s = [0] * K, 0, 0, 0.0   # the cost account
 
     def _fit(self, train):
         for s in self.cands: s.fit(train)
 
     def weights(self) -> Tensor:
-        "The mixture weights π = softmax(α)."
-        return torch.softmax(self.alpha, 0)
+        "The mixture weights π = softmax(α) over the candidates still in (a pruned one weighs 0)."
+        return torch.softmax(self.alpha.masked_fill(~self.active, -torch.inf), 0)
     def mixture(self) -> dict:
         "The mixture weights by candidate label (what `fit` writes into each epoch's history)."
         return {l: round(float(p), 4) for l, p in zip(self.labels, self.weights())}
+    def _add(self, k:int, n:int): self.scored[k] += int(n)
 
     def sample(self, users, targets, score_fn=None, pos_scores=None) -> Negatives:
-        "Every candidate's negatives, concatenated, weighted by π (no log_q: see above)."
+        "Every candidate's negatives, concatenated, weighted by π (no log_q: see above); pruned candidates draw nothing."
         if not self.fitted: raise ConfigError("AutoSample: call .fit(train) before .sample()")
         if self.needs_model and score_fn is None:
             raise ConfigError(f"autosample has model-aware candidates ({self.labels}): pass score_fn(ids) -> scores")
         users, targets = users.to(self.device), targets.to(self.device)
-        outs = [s.sample(users, targets, score_fn, pos_scores) if s.needs_model else s.sample(users, targets) for s in self.cands]
+        live, outs = torch.nonzero(self.active).flatten().tolist(), []
+        for k in live:
+            s = self.cands[k]
+            o = s.sample(users, targets, _counting(score_fn, lambda n, k=k: self._add(k, n)), pos_scores) if s.needs_model else s.sample(users, targets)
+            self._add(k, _n_scores(o.ids, targets)); outs.append(o)   # what the loss will score
         B, L = targets.shape; per_pos = any(o.ids.dim() == 3 for o in outs)
         ex = lambda t: t[:, None, :].expand(B, L, t.shape[-1]) if per_pos and t.dim() == 2 else t
-        pi = self.weights().to(self.device)
+        pi = self.weights().to(self.device)[live]
         ids = torch.cat([ex(o.ids) for o in outs], -1)
         own = [ex(o.weight) if o.weight is not None else torch.full(ex(o.ids).shape, 1 / o.ids.shape[-1], device=self.device)
                for o in outs]
         weight = torch.cat([p.float() * w for p, w in zip(pi, own)], -1)
-        self._blocks = [Negatives(o.ids, o.log_q, o.weight) for o in outs]   # each candidate's own loss, for the search
-        info = {f'{l}.{k}': v for l, o in zip(self.labels, outs) for k, v in o.info.items()}
+        self._blocks = [(k, Negatives(o.ids, o.log_q, o.weight)) for k, o in zip(live, outs)]   # each candidate's own loss, for the search
+        info = {f'{self.labels[k]}.{key}': v for k, o in zip(live, outs) for key, v in o.info.items()}
         return Negatives(ids, None, weight, info | {'mixture': self.mixture()})
 
     def search_step(self, block_losses, valid_loss, params:list):
-        "One update of α: `block_losses(negs)` gives each candidate's training loss, `valid_loss()` the validation loss."
+        "One update of α: `block_losses(negs)` gives each live candidate's training loss, `valid_loss()` the validation loss; then pruning."
         if self._blocks is None: return
         def grads(l, retain):
             if not l.requires_grad: return [None] * len(params)
             return torch.autograd.grad(l, params, retain_graph=retain, allow_unused=True)
         gv = grads(valid_loss(), False)
-        ls = block_losses(self._blocks)
+        ks = [k for k, _ in self._blocks]; ls = block_losses([n for _, n in self._blocks])
         dot = lambda a, b: sum(float((x.double() * y.double()).sum()) for x, y in zip(a, b) if x is not None and y is not None)
-        nv = dot(gv, gv) ** 0.5; r = []
-        for k, l in enumerate(ls):
-            g = grads(l, k < len(ls) - 1); ng = dot(g, g) ** 0.5
-            r.append(dot(gv, g) / (nv * ng) if nv > 0 and ng > 0 else 0.0)
-        r = torch.tensor(r, dtype=torch.float64); pi = self.weights()
+        nv = dot(gv, gv) ** 0.5; r = torch.zeros(len(self.cands), dtype=torch.float64)   # a pruned candidate weighs 0: its reward does not matter
+        for i, (k, l) in enumerate(zip(ks, ls)):
+            g = grads(l, i < len(ls) - 1); ng = dot(g, g) ** 0.5
+            r[k] = dot(gv, g) / (nv * ng) if nv > 0 and ng > 0 else 0.0
+        pi = self.weights()
         self.alpha = self.alpha + self.lr_mix * pi * (r - (pi * r).sum())
+        self.searches += 1; self._prune()
+
+    def _prune(self):
+        "Drop each candidate whose weight has stayed under prune_below / K for prune_patience searches in a row (lightest first, never below min_keep)."
+        if self.prune_below is None: return
+        pi, K = self.weights(), int(self.active.sum())
+        self._low = [n + 1 if a and p < self.prune_below / K else 0 for n, a, p in zip(self._low, self.active.tolist(), pi.tolist())]
+        out = sorted((k for k, n in enumerate(self._low) if n >= self.prune_patience), key=lambda k: float(pi[k]))
+        for k in out[:max(0, K - self.min_keep)]:
+            self.active[k] = False; self.pruned[self.labels[k]] = self._step; self._low[k] = 0
 
     def on_fit_start(self, net, sp, offsets, items, max_len:int, device):
         self._vset, self._dev = _valid_set(sp, net.sequential, offsets, items, max_len), device
     def after_step(self, step:int, net, batch:dict, sampled_loss):
-        "Every `search_every` steps, one update of α on the batch just used."
-        if step % self.search_every: return
+        "Every `search_every` steps, one update of α on the batch just used (none with lr_mix=0, or once one candidate is left)."
+        if step % self.search_every or self.lr_mix == 0 or int(self.active.sum()) <= 1: return
+        t0 = time.time(); self._step = step
+        for k, n in self._blocks: self._add(k, _n_scores(n.ids, batch['tgt']))   # the search scores each block again
+        self.valid_scored += min(self.search_batch, len(self._vset['tgt'])) * self.n_items   # and the whole catalogue per validation event
         self.search_step(lambda negs: _block_losses(net, batch['x'], batch['u'], batch['tgt'], batch['mask'], negs, sampled_loss),
                          lambda: _valid_loss(net, self._vset, self.search_batch, self.gen, self._dev, self.valid_objective, self.valid_top),
                          list(net.parameters()))
-    def record(self) -> dict: return {'mixture': self.mixture()}
-    def state_dict(self) -> dict: return dict(alpha=self.alpha.tolist())
+        self.search_s += time.time() - t0
+    def record(self) -> dict:
+        return dict(mixture=self.mixture(), pruned=dict(self.pruned), scored=dict(zip(self.labels, self.scored)),
+                    valid_scored=self.valid_scored, searches=self.searches, search_s=round(self.search_s, 3))
+    _STATE = ('pruned', '_low', '_step', 'scored', 'valid_scored', 'searches', 'search_s')
+    def state_dict(self) -> dict:
+        return dict(alpha=self.alpha.tolist(), active=self.active.tolist(), **{k: getattr(self, k) for k in self._STATE})
     def load_state_dict(self, st:dict):
         self.alpha = torch.tensor(st['alpha'], dtype=torch.float64)
+        if 'active' in st: self.active = torch.tensor(st['active'], dtype=torch.bool)   # checkpoints from before pruning have alpha only
+        for k in self._STATE:
+            if k in st: setattr(self, k, st[k])
+
+# %% ../nbs/09_mixture.ipynb #c0a7e2d1
+class Counted(Sampler):
+    "A sampler, unchanged, that counts the scores its negatives cost the model (the loss's, and a model-aware pool's)."
+    def __init__(self, inner:Sampler): self.inner, self.cands, self.scored = inner, [inner], 0   # cands: where `fit` looks for an in-batch sampler
+    name = property(lambda self: self.inner.name)
+    needs_model = property(lambda self: self.inner.needs_model)
+    exact_log_q = property(lambda self: self.inner.exact_log_q)
+    learns = property(lambda self: self.inner.learns)
+    def __getattr__(self, k):   # the rest (n_neg, share, exclude, fitted, ...) is the inner sampler's
+        if k == 'inner' or k.startswith('__'): raise AttributeError(k)
+        return getattr(self.inner, k)
+    def _add(self, n:int): self.scored += int(n)
+    def fit(self, train): self.inner.fit(train); return self
+    def sample(self, users, targets, score_fn=None, pos_scores=None) -> Negatives:
+        s = self.inner
+        n = s.sample(users, targets, _counting(score_fn, self._add), pos_scores) if s.needs_model else s.sample(users, targets)
+        self._add(_n_scores(n.ids, targets)); return n
+    def on_fit_start(self, *a): self.inner.on_fit_start(*a)
+    def after_step(self, *a): self.inner.after_step(*a)
+    def record(self) -> dict: return {**self.inner.record(), 'scored': self.scored}
+    def state_dict(self) -> dict: return dict(inner=self.inner.state_dict(), scored=self.scored)
+    def load_state_dict(self, st:dict): self.inner.load_state_dict(st['inner']); self.scored = st['scored']
+
+# %% ../nbs/09_mixture.ipynb #5ea7c4b2
+def _cost_row(stage:str, sampler:str, r, scored:int, valid_scored:int=0, select:str='ndcg@10') -> dict:
+    "One line of a cost account: a run's epochs, time, scores of negatives (and of the search's validation events), and its metrics."
+    return dict(stage=stage, sampler=sampler, epochs=len(r.history), best_epoch=r.best_epoch, train_s=round(r.train_s, 2),
+                wall_s=round(r.wall_s, 2), scored=int(scored), valid_scored=int(valid_scored),
+                **{f'valid_{select}': round(float(r.valid[select]), 4), f'test_{select}': round(float(r.test[select]), 4)})
+
+def _single(spec:dict, sampler_kw:dict, seed:int, dev) -> Counted:
+    "Candidate `spec` alone, built as `fit` builds a sampler by name (same seed, same random stream), its scores counted."
+    c = dict(spec); name = c.pop('name')
+    return Counted(make_sampler(name, seed=seed, device=dev, **{**sampler_kw, **c}))
+
+def _spec(c) -> dict: return {'name': c} if isinstance(c, str) else dict(c)
+def _sub(out_dir, name:str): return None if out_dir is None else Path(out_dir) / name   # each stage its own checkpoint folder
+
+@dataclass
+class SearchResult:
+    "What `autosample_search` returns: the search stage's run, the retrain(s), the chosen candidates and the cost account."
+    search: FitResult   # the search stage (sampler `autosample`): its model holds the weights a warm retrain starts from
+    retrain: dict       # 'warm' and / or 'scratch' -> FitResult
+    chosen: list        # the candidate labels retrained with (the top_k by final weight)
+    candidates: pd.DataFrame   # per candidate: final weight, training step it was pruned at, scores it cost the search
+    cost: pd.DataFrame  # per stage: epochs, train_s, wall_s, scored negatives, validation scores of the search, metrics
+    @property
+    def result(self) -> FitResult:
+        "The retrained model's run (the warm one when both ran)."
+        return self.retrain.get('warm', self.retrain.get('scratch'))
+
+def autosample_search(sp, model:str='sasrec', loss:str='bce',
+                      candidates:list|tuple=('uniform', 'popularity', 'in_batch', 'adaptive', 'softmax'), # as AutoSample's
+                      search_epochs:int=10, # the search stage's budget in epochs (early stopping may end it sooner)
+                      retrain_epochs:int=50, # each retrain's budget in epochs (early-stopped on `select`)
+                      retrain:str='warm', # 'warm': from the search stage's best weights; 'scratch': a fresh model; 'both'; 'none'
+                      top_k:int=1, # retrain with the k highest-weighted candidates (k > 1: their fixed mixture, weights renormalised)
+                      sampler_kw:dict|None=None, # settings every candidate shares (n_neg, share, exclude_positives)
+                      search_kw:dict|None=None, # AutoSample's own settings (lr_mix, search_every, valid_objective, prune_below, ...)
+                      seed:int=0, device=None, select:str='ndcg@10',
+                      out_dir=None, # each stage checkpoints into its own folder under it: search/, retrain_warm/, retrain_scratch/
+                      **fit_kw) -> SearchResult: # the rest goes to every `fit` (batch_size, lr, max_len, model_kw, patience, eval_every, ...)
+    "AutoSample as a pipeline: search the candidates' mixture (pruning the losers), then retrain with the winner(s), warm or from scratch."
+    check_choice('retrain', retrain, ['warm', 'scratch', 'both', 'none'])
+    if not isinstance(top_k, (int, np.integer)) or not 1 <= top_k <= len(candidates):
+        raise ConfigError(f"top_k={top_k!r} must be an integer in [1, {len(candidates)}] (the number of candidates)")
+    dev, skw = get_device(device), dict(sampler_kw or {})
+    akw = dict(prune_below=0.5, min_keep=top_k) | dict(search_kw or {})
+    if akw['min_keep'] < top_k: raise ConfigError(f"search_kw min_keep={akw['min_keep']} < top_k={top_k}: the search would prune candidates the retrain needs")
+    a = AutoSample(candidates=list(candidates), seed=seed, device=dev, **skw, **akw)
+    fkw = dict(seed=seed, device=device, select=select, **fit_kw)
+    s = fit(sp, model, a, loss, epochs=search_epochs, out_dir=_sub(out_dir, 'search'), **fkw)
+    pi = a.weights().tolist(); order = sorted(range(len(pi)), key=lambda k: -pi[k])[:top_k]
+    chosen = [a.labels[k] for k in order]
+    rows, runs = [_cost_row('search', f'autosample({len(a.labels)})', s, sum(a.scored), a.valid_scored, select)], {}
+    for how in {'both': ['warm', 'scratch'], 'none': []}.get(retrain, [retrain]):
+        if top_k == 1: smp = _single(a.specs[order[0]], skw, seed, dev)
+        else:   # the chosen candidates' fixed mixture: no more search
+            w = np.array([pi[k] for k in order])
+            smp = AutoSample(candidates=[a.specs[k] for k in order], init=list(w / w.sum()), lr_mix=0.0, seed=seed, device=dev, **skw)
+        init = {k: v.detach().clone() for k, v in s.model.state_dict().items()} if how == 'warm' else None
+        runs[how] = r = fit(sp, model, smp, loss, epochs=retrain_epochs, init=init, out_dir=_sub(out_dir, f'retrain_{how}'), **fkw)
+        rows.append(_cost_row(f'retrain ({how})', ' + '.join(chosen), r, smp.scored if isinstance(smp, Counted) else sum(smp.scored), 0, select))
+    cand = pd.DataFrame(dict(candidate=a.labels, weight=[round(p, 4) for p in pi], pruned_at_step=pd.array([a.pruned.get(l) for l in a.labels], dtype='Int64'),
+                             scored=a.scored)).set_index('candidate')
+    return SearchResult(s, runs, chosen, cand, pd.DataFrame(rows))
+
+# %% ../nbs/09_mixture.ipynb #5ea7c4b3
+@dataclass
+class ExhaustiveResult:
+    "What `exhaustive` returns: every candidate's own run, the best on validation, and the cost account."
+    runs: dict          # candidate label -> FitResult
+    best: str           # the label with the highest validation `select`
+    cost: pd.DataFrame  # one line per candidate
+    @property
+    def result(self) -> FitResult: return self.runs[self.best]
+
+def exhaustive(sp, model:str='sasrec', loss:str='bce', candidates:list|tuple=('uniform', 'popularity', 'in_batch', 'adaptive', 'softmax'),
+               epochs:int=50, # each candidate's budget in epochs (early-stopped on `select`)
+               sampler_kw:dict|None=None, seed:int=0, device=None, select:str='ndcg@10',
+               out_dir=None, # each candidate checkpoints into its own folder under it (named by its label)
+               **fit_kw) -> ExhaustiveResult:
+    "The alternative AutoSample must beat on cost: train every candidate alone to convergence, keep the best on validation."
+    dev = get_device(device); runs, rows = {}, []
+    for c in map(_spec, candidates):
+        label = _label(c['name'], {k: v for k, v in c.items() if k != 'name'}); smp = _single(c, dict(sampler_kw or {}), seed, dev)
+        runs[label] = r = fit(sp, model, smp, loss, epochs=epochs, seed=seed, device=device, select=select, out_dir=_sub(out_dir, label), **fit_kw)
+        rows.append(_cost_row('exhaustive', label, r, smp.scored, 0, select))
+    return ExhaustiveResult(runs, max(runs, key=lambda l: runs[l].valid[select]), pd.DataFrame(rows))
+
+def _sum(c:pd.DataFrame) -> dict:
+    "The bill of several runs: epochs, time and scores added up."
+    return dict(epochs=int(c.epochs.sum()), train_s=round(float(c.train_s.sum()), 1), wall_s=round(float(c.wall_s.sum()), 1),
+                scored=int(c.scored.sum()), valid_scored=int(c.valid_scored.sum()))
+def _metrics(row) -> dict: return {k: row[k] for k in row.index if k.startswith(('valid_', 'test_')) and k != 'valid_scored'}
+
+def cost_table(search:SearchResult, exh:ExhaustiveResult|None=None) -> pd.DataFrame:
+    "Each plan's whole bill and outcome: search + warm retrain, search + retrain from scratch, and trying every candidate."
+    c, rows = search.cost, []
+    for how in search.retrain:
+        part = c[c.stage.isin(['search', f'retrain ({how})'])]; last = part.iloc[-1]
+        rows.append(dict(plan=f'search + {how} retrain', chosen=last.sampler, **_sum(part), **_metrics(last)))
+    if exh is not None:
+        e = exh.cost; best = e[e.sampler == exh.best].iloc[0]
+        rows.append(dict(plan=f'exhaustive ({len(e)} candidates)', chosen=exh.best, **_sum(e), **_metrics(best)))
+    return pd.DataFrame(rows).set_index('plan')
