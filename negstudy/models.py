@@ -28,6 +28,27 @@ class Recommender(nn.Module):
         "Scores (B, n_chunk) of a slice of the catalogue (default: all, padding included)."
         w = self.item_emb.weight if items is None else self.item_emb.weight[items]
         return h @ w.T
+    def embed_inputs(self, seqs:Tensor, # (B, L) item ids, 0 = padding
+                     types:Tensor|None=None, # (B, L) feedback type of each input (0 = positive, 1.. = the data's negative kinds); None: no type added
+                    ) -> Tensor:
+        "Input embeddings: the item's, plus its feedback type's when `types` is given (a model built with `n_types`)."
+        e = self.item_emb(seqs)
+        if types is None: return e
+        n = getattr(self, 'n_types', 0)
+        if not n: raise ConfigError(f"{type(self).__name__}: feedback types given, but this model has no feedback-type embedding; "
+                                    "build it with n_types = the number of feedback kinds, positive included (e.g. len(x.kinds))")
+        if types.shape != seqs.shape: raise ConfigError(f"types {tuple(types.shape)} must have the shape of the sequences {tuple(seqs.shape)}")
+        if len(types) and (int(types.min()) < 0 or int(types.max()) >= n):
+            raise ConfigError(f"feedback types must be in 0..{n - 1} (n_types={n}), got {int(types.min())}..{int(types.max())}")
+        return e + self.type_emb(types)
+    def _add_types(self, n_types:int, d:int):
+        "The feedback-type table, created last (so every other weight is what the same seed gives without it) and at zero."
+        if isinstance(n_types, bool) or not hasattr(n_types, '__index__') or n_types < 0:
+            raise ConfigError(f"n_types={n_types!r} must be an integer >= 0 (0: no feedback-type embedding)")
+        self.n_types = n_types = int(n_types)
+        if n_types:
+            self.type_emb = nn.Embedding(n_types, d)
+            nn.init.zeros_(self.type_emb.weight)
 
 # %% ../nbs/05_models.ipynb #ff5e4503
 def fast_dropout(x:Tensor, p:float, training:bool=True) -> Tensor:
@@ -49,6 +70,7 @@ class SASRec(Recommender):
                  init_std:float|None=None, # N(0, init_std^2) for all embeddings and linear layers (None: see above)
                  positions:str='end', # 'end': slot in the left-padded window; 'start': count from the oldest item in the window
                  impl:str='fast', # 'fast': attention from the layer's weights, fused when no dropout, cheap dropout; 'torch': nn.MultiheadAttention (the previous path)
+                 n_types:int=0, # feedback types of the inputs (positive, dislike, skip …): > 0 adds a learned type embedding; 0: none (the model of before)
                  **kw):
         super().__init__()
         self.attn_kind = check_choice('attn', attn, ['prenorm', 'original', 'paper'])
@@ -76,6 +98,7 @@ class SASRec(Recommender):
                 if isinstance(m, (nn.Linear, nn.Embedding)): nn.init.normal_(m.weight, std=init_std)
                 if isinstance(m, nn.Linear) and m.bias is not None: nn.init.zeros_(m.bias)
         with torch.no_grad(): self.item_emb.weight[0].zero_()
+        self._add_types(n_types, d)
     @property
     def pad_invariant(self) -> bool:
         "Is the output of a real position independent of how much left padding the batch has (so batches may be trimmed)?"
@@ -92,7 +115,8 @@ class SASRec(Recommender):
             o = fast_dropout(w, att.dropout) @ v
         else: o = F.scaled_dot_product_attention(q, k, v, attn_mask=~blocked)   # fused
         return F.linear(o.transpose(1, 2).reshape(B, L, d), att.out_proj.weight, att.out_proj.bias)
-    def encode(self, seqs:Tensor) -> Tensor:
+    def encode(self, seqs:Tensor, types:Tensor|None=None) -> Tensor:
+        "Hidden states (B, L, d) of left-padded `seqs` (B, L); `types` (B, L): each input's feedback type (a model with `n_types`)."
         B, L = seqs.shape
         if L > self.max_len: raise ConfigError(f"sequence length {L} > max_len={self.max_len}")
         keep = (seqs > 0).unsqueeze(-1)
@@ -100,7 +124,7 @@ class SASRec(Recommender):
         # 'end' positions count the slots of the whole window, so a batch trimmed to its last L slots keeps its positions
         pos = torch.arange(self.max_len - L if fast else 0, (self.max_len - L if fast else 0) + L, device=seqs.device)
         if self.positions == 'start': pos = (torch.arange(L, device=seqs.device) - (seqs == 0).sum(1, keepdim=True)).clamp_(min=0)   # (B, L); padding is left
-        x = self.item_emb(seqs) * math.sqrt(self.d) + self.pos_emb(pos)
+        x = self.embed_inputs(seqs, types) * math.sqrt(self.d) + self.pos_emb(pos)
         x = self.drop(x) * keep
         mask = self.causal[:L, :L]
         if self.pad_mask:   # causal or padding key, but never a position's own slot: (B, 1, L, L), or (B*heads, L, L) for torch
@@ -119,7 +143,9 @@ class SASRec(Recommender):
 class GRU4Rec(Recommender):
     "Session-based recommendation with a recurrent network."
     pad_invariant = True   # packed: padding never enters the state
-    def __init__(self, n_items:int, d:int=64, n_layers:int=1, dropout:float=0.2, max_len:int=200, **kw):
+    def __init__(self, n_items:int, d:int=64, n_layers:int=1, dropout:float=0.2, max_len:int=200,
+                 n_types:int=0, # feedback types of the inputs: > 0 adds a learned type embedding; 0: none (the model of before)
+                 **kw):
         super().__init__()
         self.n_items, self.max_len, self.d = n_items, max_len, d
         self.item_emb = nn.Embedding(n_items + 1, d, padding_idx=0)
@@ -128,14 +154,16 @@ class GRU4Rec(Recommender):
         self.out = nn.Linear(d, d)
         nn.init.normal_(self.item_emb.weight, std=d ** -0.5)
         with torch.no_grad(): self.item_emb.weight[0].zero_()
-    def encode(self, seqs:Tensor) -> Tensor:
+        self._add_types(n_types, d)
+    def encode(self, seqs:Tensor, types:Tensor|None=None) -> Tensor:
         "Run the GRU over each sequence's real items only: left padding is moved out of the way and packed, so it never enters the state."
         B, L = seqs.shape
         n = (seqs > 0).sum(1)                                        # real items; padding is on the left
         j = torch.arange(L, device=seqs.device)
         shift = (j[None, :] + (L - n)[:, None]) % L                  # left-aligned view: item t of the row at column t
         aligned = seqs.gather(1, shift) * (j[None, :] < n[:, None])
-        packed = nn.utils.rnn.pack_padded_sequence(self.drop(self.item_emb(aligned)), n.clamp(min=1).cpu(), batch_first=True,
+        if types is not None: types = types.gather(1, shift) * (j[None, :] < n[:, None])
+        packed = nn.utils.rnn.pack_padded_sequence(self.drop(self.embed_inputs(aligned, types)), n.clamp(min=1).cpu(), batch_first=True,
                                                    enforce_sorted=False)
         h, _ = self.gru(packed)
         h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=L)

@@ -15,8 +15,9 @@ from .core import ConfigError, check_choice, check_kwargs, torch_gen
 from .data import Interactions, POSITIVE
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'Negatives', 'hit_mask', 'PositiveSet', 'Sampler', 'register', 'sampler_params', 'make_sampler', 'Uniform',
-           'alias_table', 'Popularity', 'InBatch', 'Mixed', 'MixedFixed', 'Explicit']
+__all__ = ['SAMPLERS', 'WITH_FEEDBACK', 'Negatives', 'hit_mask', 'PositiveSet', 'Sampler', 'register', 'sampler_params',
+           'make_sampler', 'Uniform', 'alias_table', 'Popularity', 'InBatch', 'Mixed', 'MixedFixed', 'no_feedback',
+           'Explicit', 'ExplicitNear']
 
 # %% ../nbs/02_samplers.ipynb #3d4ca751
 @dataclass
@@ -398,6 +399,16 @@ class MixedFixed(InBatch):
         n = super().sample(users, targets); n.log_q = None; return n
 
 # %% ../nbs/02_samplers.ipynb #f34369bb
+WITH_FEEDBACK = {'kuairand': 'dislike; skip with skip_below', 'ml-100k': 'dislike: rating <= 2', 'coat': 'dislike: rating <= 2',
+                 'yahoo-r3': 'dislike: rating <= 2', 'synthetic': 'dislike, with neg_rate > 0',
+                 'radio': 'skip, dislike: the simulator negstudy.feedback.radio'}   # datasets that carry negative feedback
+
+def no_feedback(x:Interactions, what:str):
+    "Raise the error for a dataset without the negative feedback `what` needs, naming it and the datasets that have some."
+    has = ', '.join(f'{k} ({v})' for k, v in WITH_FEEDBACK.items())
+    raise ConfigError(f"{what}: {x.name or 'this dataset'!r} has no negative feedback in its training events (negative kinds "
+                      f"declared: {', '.join(x.kinds[1:]) or 'none'}); datasets with negative feedback: {has}")
+
 @register
 class Explicit(Sampler):
     "The user's real negative feedback, topped up by a fallback sampler (no `log_q`: the slots come from different proposals)."
@@ -413,8 +424,7 @@ class Explicit(Sampler):
         if self.kinds and len(want) < len(self.kinds):
             raise ConfigError(f"explicit: kinds {self.kinds} not all in this dataset's kinds {train.kinds[1:]}")
         m = np.isin(train.kind, want) & (train.kind != POSITIVE)
-        if not m.any(): raise ConfigError(f"explicit: {train.name or 'this dataset'} has no negative feedback "
-                                          f"(kinds {train.kinds[1:] or 'none'}); choose another sampler")
+        if not m.any(): no_feedback(train, f"sampler {self.name!r}")
         o = np.lexsort((train.item[m], train.user[m]))
         u, i = train.user[m][o], train.item[m][o]
         cnt = np.bincount(u, minlength=self.n_users + 1)
@@ -437,3 +447,78 @@ class Explicit(Sampler):
     def sample(self, users, targets, score_fn=None, pos_scores=None):
         n = super().sample(users, targets); n.info['real_share'] = self._last_share; n.log_q = None; return n
     def _log_truncation(self, u, targets): return torch.zeros((), device=self.device)   # log_q is dropped anyway
+
+# %% ../nbs/02_samplers.ipynb #87384838
+@register
+class ExplicitNear(Explicit):
+    "Per position, the user's real negatives just before its target (the `window` most recent), topped up by a fallback sampler."
+    name = 'explicit_near'
+    needs_at = True   # `fit` passes `at`: each target's index among the training positives (sorted by user, then order)
+    def __init__(self, window:int=5, # real negatives of a position: at most the `window` most recent before its target
+                 span:str='before', # 'before': any earlier negative of the user; 'gap': only those since the previous positive
+                 real_weight:float=1.0, # weight of a real negative against a fallback one (the loss normalises a position's weights)
+                 **kw):
+        if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
+            raise ConfigError(f"window={window!r} must be a positive integer")
+        if not real_weight > 0: raise ConfigError(f"real_weight={real_weight!r} must be > 0")
+        self.window, self.span, self.real_weight = int(window), check_choice('span', span, ['before', 'gap']), float(real_weight)
+        super().__init__(**kw)
+        if self.share != 'position':
+            raise ConfigError("explicit_near draws per position (a position's negatives depend on its time); use share='position'")
+    def _fit(self, train):
+        super()._fit(train)
+        want = [train.kinds.index(k) for k in (self.kinds or train.kinds[1:])]
+        s = train.sorted(); neg = np.isin(s.kind, want) & (s.kind != POSITIVE); sel = neg | (s.kind == POSITIVE)
+        u, o, it, isn = s.user[sel], s.order[sel], s.item[sel], neg[sel]
+        srt = np.lexsort((isn, o, u))                  # by user, then order; at equal order the positive first (strictly before)
+        u, it, isn = u[srt], it[srt], isn[srt]
+        before = np.cumsum(isn) - isn                  # negatives ahead of each event: an index into the sorted negatives
+        pu, hi = u[~isn], before[~isn]                 # per positive (by user, then order): the end of its earlier negatives
+        cnt = np.bincount(u[isn], minlength=self.n_users + 1); start = np.cumsum(cnt) - cnt
+        first = np.concatenate([[True], pu[1:] != pu[:-1]])
+        lo = start[pu] if self.span == 'before' else np.where(first, start[pu], np.concatenate([[0], hi[:-1]]))
+        pc = np.bincount(pu, minlength=self.n_users + 1)
+        t = lambda a: torch.as_tensor(np.asarray(a, np.int64), device=self.device)
+        self.near_items, self.pos_items, self.lo, self.hi = t(it[isn]), t(it[~isn]), t(lo), t(hi)
+        self.pos_off = t(np.concatenate([[0], np.cumsum(pc)]))
+    def _locate(self, users, targets, at):
+        "Each target's index among the training positives (-1 for padding), checked against the data."
+        ok = targets > 0; st, en = self.pos_off[users][:, None], self.pos_off[users + 1][:, None]
+        if at is None: at = en - targets.shape[1] + torch.arange(targets.shape[1], device=self.device)   # right-aligned, ending with the last
+        else:
+            at = torch.as_tensor(at, device=self.device).long()
+            if at.shape != targets.shape: raise ConfigError(f"at {tuple(at.shape)} must have the shape of the targets {tuple(targets.shape)}")
+        bad = ok & ((at < st) | (at >= en) | (self.pos_items[at.clamp(0, max(len(self.pos_items) - 1, 0))] != targets))
+        if bad.any():
+            raise ConfigError(f"explicit_near: {int(bad.sum())} target(s) are not the training positives "
+                              + ("`at` points at" if at is not None else "of a right-aligned history") + "; pass at = each target's "
+                              "index among the training positives sorted by user, then order (what `fit` passes)")
+        return torch.where(ok, at, -1)
+    def _draw(self, shape, users, targets):
+        at = self._at; ok = at >= 0; j = at.clamp(min=0); N = shape[-1]
+        hi = self.hi[j]; lo = torch.maximum(self.lo[j], hi - self.window)
+        m = torch.where(ok, hi - lo, 0)                                   # real negatives of each position
+        r0 = (torch.rand(m.shape, generator=self.gen, device=self.device) * m).long()
+        r0 = torch.where(m > N, r0, 0)                                    # more than N: N consecutive from a random start
+        slot = torch.arange(N, device=self.device)
+        idx = hi[..., None] - 1 - (r0[..., None] + slot) % m.clamp(min=1)[..., None]   # slot 0 = the most recent
+        real = slot < m[..., None]
+        fb_ids, _ = self.fallback._draw(shape, users, targets)
+        ids = torch.where(real, self.near_items[idx.clamp(0, len(self.near_items) - 1)], fb_ids)
+        self._real = real; self._last_share = (real.sum() / (ok.sum() * N).clamp(min=1)).item()   # of the real positions' slots
+        self._shares = getattr(self, '_shares', []) + [self._last_share]
+        return ids, torch.zeros(shape, device=self.device)
+    def record(self) -> dict:
+        "The mean share of real negatives since the last record (`fit` adds it to each epoch's history)."
+        s, self._shares = getattr(self, '_shares', []), []
+        return dict(real_share=round(float(np.mean(s)), 4)) if s else {}
+    def _redraw(self, idx, shape, users, targets): return self.fallback._redraw(idx, shape, users, targets)   # a rejected slot: fallback
+    def sample(self, users, targets, score_fn=None, pos_scores=None,
+               at=None): # (B, L) index of each target among the training positives sorted by user, then order; None: right-aligned histories
+        "Draw each position's negatives: its most recent real ones, then the fallback's."
+        if not self.fitted: raise ConfigError(f"{type(self).__name__}: call .fit(train) before .sample()")
+        users, targets = users.to(self.device), targets.to(self.device)
+        self._at = self._locate(users, targets, at)
+        n = super().sample(users, targets)
+        if self.real_weight != 1: n.weight = torch.where(self._real, self.real_weight, 1.0)
+        return n

@@ -14,13 +14,13 @@ import torch
 from tqdm.auto import tqdm
 from .core import ConfigError, check_choice, get_device, seed_everything, torch_gen, atomic_path, write_json
 from .data import Split, Interactions, POSITIVE, bands, padded_history, csr_take, history_pairs
-from .samplers import make_sampler, hit_mask, Sampler
+from .samplers import make_sampler, hit_mask, Sampler, no_feedback
 from .losses import make_loss, full_ce
 from .models import make_model
 from .metrics import rank_targets, ranking_metrics, band_metrics, coverage_popularity
 
 # %% auto #0
-__all__ = ['CONVENTIONS', 'SELECT', 'evaluate', 'FitResult', 'check_combination', 'fit']
+__all__ = ['CONVENTIONS', 'SELECT', 'evaluate', 'feedback_sequences', 'feedback_rows', 'FitResult', 'check_combination', 'fit']
 
 # %% ../nbs/07_train.ipynb #22fb8dd0
 @torch.no_grad()
@@ -28,6 +28,7 @@ def evaluate(model, sp:Split, stage:str='test', ks=(10, 20), filter_train:bool=T
              counts:np.ndarray|None=None, average:str='user', max_len:int=200, batch:int=512,
              chunk:int=65536, device=None, k_max:int=100,
              return_ranks:bool=False, # also return each target's 0-based rank ('ranks', in user order) for per-user statistics
+             feedback_inputs:bool=False, # feed each user's whole event stream with its feedback types (a model fitted with feedback_inputs=True)
              ) -> dict:
     "Full-ranking metrics of `model` on `stage`."
     check_choice('stage', stage, ['valid', 'test'])
@@ -38,6 +39,7 @@ def evaluate(model, sp:Split, stage:str='test', ks=(10, 20), filter_train:bool=T
     counts = sp.train.item_counts() if counts is None else counts
     band = bands(counts) if band is None else band
     offsets, items = hist.sequences()
+    if feedback_inputs: ev_off, ev_items, ev_kinds = feedback_sequences(sp.history(stage))   # the input; filtering stays on positives
     users = np.unique(tgt.user)
     if len(users) == 0: raise ConfigError(f"{stage}: no targets to evaluate")
     # targets sorted by user, as (row-in-users, item)
@@ -47,7 +49,9 @@ def evaluate(model, sp:Split, stage:str='test', ks=(10, 20), filter_train:bool=T
     k_max = min(k_max, n_items)
     for a in range(0, len(users), batch):
         ub = users[a:a + batch]
-        if model.sequential:
+        if model.sequential and feedback_inputs:
+            h = model.encode(*(torch.as_tensor(padded_history(ev_off, arr, ub, max_len), device=dev) for arr in (ev_items, ev_kinds)))[:, -1]
+        elif model.sequential:
             seq = torch.as_tensor(padded_history(offsets, items, ub, max_len), device=dev)
             h = model.encode(seq)[:, -1]
         else: h = model.encode(torch.as_tensor(ub, device=dev))[:, 0]
@@ -64,6 +68,28 @@ def evaluate(model, sp:Split, stage:str='test', ks=(10, 20), filter_train:bool=T
     out['n_users'] = len(users); out['n_targets'] = len(rank)
     if return_ranks: out['ranks'] = rank
     return out
+
+# %% ../nbs/07_train.ipynb #888eb2f3
+def feedback_sequences(x:Interactions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "Every event of each user in order — positives and negative feedback — as CSR: (offsets, items, kinds)."
+    s = x.sorted()
+    offsets = np.zeros(x.n_users + 2, dtype=np.int64)
+    np.cumsum(np.bincount(s.user, minlength=x.n_users + 1), out=offsets[1:])
+    return offsets, s.item, s.kind.astype(np.int64)
+
+def feedback_rows(x:Interactions, max_len:int) -> dict:
+    "Training rows with feedback inputs: every event before a user's last positive (item, kind), the next positive after it (target) and its index among the positives (`at`)."
+    s = x.sorted(); n = len(s); pos = s.kind == POSITIVE
+    nxt = np.minimum.accumulate(np.where(pos, np.arange(n), n)[::-1])[::-1]   # the first positive at or after each event
+    after = np.concatenate([nxt[1:], [n]])                                    # ... strictly after it
+    e = np.flatnonzero((after < n) & (s.user[np.minimum(after, n - 1)] == s.user))   # events with a later positive of their user
+    rank = np.cumsum(pos) - 1                     # index of each positive among the positives (by user, then order)
+    cnt = np.bincount(s.user[e], minlength=x.n_users + 1); off = np.concatenate([[0], np.cumsum(cnt)])
+    users = np.flatnonzero(cnt > 0)
+    pad = lambda a: padded_history(off, a, users, max_len)
+    inp = pad(s.item[e]); real = inp > 0
+    return dict(users=users, inp=inp, types=pad(s.kind[e].astype(np.int64)), tgt=np.where(real, pad(s.item[after[e]]), 0),
+                at=np.where(real, pad(rank[after[e]]), -1))
 
 # %% ../nbs/07_train.ipynb #605a714e
 @dataclass
@@ -105,9 +131,12 @@ class FitResult:
             if ((uid < 1) | (uid > x.n_users)).any(): raise ConfigError(f"internal user ids must be in 1..{x.n_users}")
         net = self.model; was = net.training; net.eval(); dev = next(net.parameters()).device
         offsets, items = x.positives().sequences(); out = []
+        typed = net.sequential and self.config.get('feedback_inputs', False)
+        if typed: ev = feedback_sequences(x)   # a model fitted on feedback inputs reads the whole typed stream
         for a in range(0, len(uid), 512):
             ub = uid[a:a + 512]
-            if net.sequential:
+            if typed: h = net.encode(*(torch.as_tensor(padded_history(ev[0], arr, ub, self.config.get('max_len', 200)), device=dev) for arr in ev[1:]))[:, -1]
+            elif net.sequential:
                 h = net.encode(torch.as_tensor(padded_history(offsets, items, ub, self.config.get('max_len', 200)), device=dev))[:, -1]
             else: h = net.encode(torch.as_tensor(ub, device=dev))[:, 0]
             s = net.score_all(h).float(); s[:, 0] = float('-inf')
@@ -179,10 +208,11 @@ def _generators(obj, seen=None) -> list:
 
 _TRAJECTORY = ('model', 'sampler', 'loss', 'batch_size', 'lr', 'weight_decay', 'l2', 'optimizer', 'max_len', 'model_kw',
                'sampler_kw', 'loss_kw', 'seed', 'protocol', 'dataset', 'final', 'lr_step', 'lr_gamma', 'select',
-               'filter_seen', 'average', 'conventions', 'batching', 'init')   # what a checkpoint must share with the run that resumes it
+               'filter_seen', 'average', 'conventions', 'batching', 'init', 'feedback_inputs')   # what a checkpoint must share with the run that resumes it
 CONVENTIONS = 2   # 2: negatives' weights sum to 1 per position x neg_weight, per-position negatives by default, exact log_q (issue 19)
 _OLD_DEFAULTS = {'l2': 0.0, 'optimizer': 'adam', 'final': False, 'lr_step': None, 'lr_gamma': 1.0, 'select': 'ndcg@10',
-                 'filter_seen': True, 'average': 'user', 'conventions': 1, 'batching': 'random', 'init': None}   # keys added after checkpoints were first written
+                 'filter_seen': True, 'average': 'user', 'conventions': 1, 'batching': 'random', 'init': None,
+                 'feedback_inputs': False}   # keys added after checkpoints were first written
 SELECT = ('ndcg', 'hr', 'recall')   # selection metrics: <name>@<K>, or 'mrr'
 
 def _parse_select(select:str) -> tuple[str, int]:
@@ -235,6 +265,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         lr_step:int|None=None, # StepLR: multiply the learning rate by `lr_gamma` every `lr_step` epochs (None: constant)
         lr_gamma:float=1.0,
         future_context:bool=False, # allow a sequence model on protocol 'random' (it then reads future events as context)
+        feedback_inputs:bool=False, # sequence models: the input is the whole event stream (positives, skips, dislikes …) with a feedback-type embedding; targets stay the next positive
         ) -> FitResult:
     "Train a model with a negative sampler and a loss; early-stop on a validation metric; test with the best weights."
     t0 = time.time(); dev = get_device(device)
@@ -249,12 +280,20 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     if not 0 < lr_gamma <= 1: raise ConfigError(f"lr_gamma={lr_gamma!r} must be in (0, 1]")
     if final and refit: raise ConfigError("final=True trains one fixed-length run: it takes no refit")
     check_combination(model, sampler, loss, sampler_kw, loss_kw, sp.protocol, future_context)
+    if feedback_inputs:   # the whole event stream as input: the model gets a feedback-type embedding, one row per kind
+        from negstudy.models import MODELS
+        if not MODELS[model].sequential: raise ConfigError(f"feedback_inputs=True feeds a sequence of events, and model {model!r} reads none; use sasrec or gru4rec")
+        if not (sp.train.kind != POSITIVE).any(): no_feedback(sp.train, 'feedback_inputs=True')
+        nt = len(sp.source.kinds); model_kw = {**(model_kw or {})}
+        if model_kw.setdefault('n_types', nt) < nt:
+            raise ConfigError(f"model_kw n_types={model_kw['n_types']}: {sp.source.name!r} has {nt} feedback kinds {sp.source.kinds}")
     check_choice('batching', batching, ['auto', 'length', 'random'])
     cfg = dict(model=model, sampler=sampler, loss=loss, epochs=epochs, batch_size=batch_size, lr=lr, weight_decay=weight_decay, l2=l2,
                optimizer=optimizer, max_len=max_len, model_kw=model_kw or {}, sampler_kw=sampler_kw or {}, loss_kw=loss_kw or {}, patience=patience,
                seed=seed, protocol=sp.protocol, dataset=sp.source.name, refit=refit, final=final, select=select,
                filter_seen=filter_seen, average=average, lr_step=lr_step, lr_gamma=lr_gamma, conventions=CONVENTIONS, batching=batching,
                init=None)
+    if feedback_inputs: cfg['feedback_inputs'] = True   # only when set: the configuration of a default run is as before
     train = sp.history('test') if final else sp.train; n_items, n_users = sp.source.n_items, sp.source.n_users
     seed_everything(seed)
     net = make_model(model, n_items, n_users, **({'max_len': max_len} if model != 'mf' else {}), **(model_kw or {})).to(dev)
@@ -279,12 +318,18 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     sched = torch.optim.lr_scheduler.StepLR(opt, lr_step, lr_gamma) if lr_step else None
     gen = torch_gen(seed, 'batches')
     pos = train.positives(); offsets, items = pos.sequences()
-    if net.sequential:
+    needs_at = getattr(smp, 'needs_at', False)   # a sampler that places each target in time (explicit_near) gets its index `at`
+    if net.sequential and feedback_inputs:
+        fr = feedback_rows(train, max_len); users = fr['users']
+        inp_all, typ_all, tgt_all, at_all = (torch.as_tensor(fr[k]) for k in ('inp', 'types', 'tgt', 'at'))
+    elif net.sequential:
         users = np.flatnonzero(np.diff(offsets) >= 2)                  # need one input and one target
         inp_all = torch.as_tensor(padded_history(offsets, items, users, max_len, drop_last=1))
         tgt_all = torch.as_tensor(padded_history(offsets, items, users, max_len))
         tgt_all = torch.where(inp_all > 0, tgt_all, 0)
         tgt_all[:, -1] = torch.as_tensor(items[offsets[users + 1] - 1])   # the last target always exists
+        if needs_at: at_all = torch.where(tgt_all > 0, torch.as_tensor(padded_history(offsets, np.arange(len(items)), users, max_len)), -1)
+    if net.sequential:
         units = len(users); in_len = (inp_all > 0).sum(1).numpy()
         if batching == 'auto': batching = 'length' if getattr(net, 'pad_invariant', False) else 'random'
         if batching == 'length' and not getattr(net, 'pad_invariant', False):
@@ -293,6 +338,8 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         cfg['batching'] = batching   # what was used
     else:
         pu, pi = torch.as_tensor(pos.user), torch.as_tensor(pos.item); units = len(pu); cfg['batching'] = batching = 'random'
+        if needs_at:   # each pair's index among the positives sorted by user, then order
+            srt = np.lexsort((pos.order, pos.user)); rk = np.empty(len(srt), np.int64); rk[srt] = np.arange(len(srt)); at_all = torch.as_tensor(rk)
     def sampled_loss(h, u, tgt, mask, ps, neg):
         "The sampled loss of one batch's negatives (+ BPR's l2 on the rows it touched)."
         ns = net.score(h, neg.ids)
@@ -306,6 +353,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     if smp is not None: smp.on_fit_start(net, sp, offsets, items, max_len, dev)   # a learning sampler prepares (e.g. its validation set)
     counts = sp.train.item_counts(); band = bands(counts)   # bands from train alone, also in a final run
     fkw = dict(ks=ks, band=band, counts=counts, max_len=max_len, batch=eval_batch, average=average, filter_train=filter_seen)
+    if feedback_inputs: fkw['feedback_inputs'] = True
     vks = tuple(sorted({10, sel_k}))   # validation: the selection metric's K, and 10 for the history
     fkw['ks'] = tuple(sorted({*ks, sel_k}))   # the final valid / test metrics include the selection metric
     hist, best, best_state, best_epoch, bad = [], -1.0, None, 0, 0
@@ -315,7 +363,8 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     if ckpt is not None and resume and ckpt.exists():
         st = torch.load(ckpt, weights_only=True, map_location='cpu')
         old = {k: st['cfg'].get(k, _OLD_DEFAULTS.get(k)) for k in _TRAJECTORY}
-        diff = {k: (old[k], cfg[k]) for k in _TRAJECTORY if old[k] != cfg[k]}
+        now = {k: cfg.get(k, _OLD_DEFAULTS.get(k)) for k in _TRAJECTORY}
+        diff = {k: (old[k], now[k]) for k in _TRAJECTORY if old[k] != now[k]}
         if diff: raise ConfigError(f"{ckpt}: written by another configuration {diff} (checkpoint, now); "
                                    "delete it, pass resume=False, or use another out_dir")
         net.load_state_dict(st['net']); opt.load_state_dict(st['opt'])
@@ -350,13 +399,14 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
                 Lb = int(in_len[idx].max()) if trim else max_len   # the batch's longest sequence: the rest is padding
                 x, tgt = inp_all[idx, -Lb:].to(dev), tgt_all[idx, -Lb:].to(dev); u = torch.as_tensor(users[idx], device=dev)
             else: u, tgt = pu[idx].to(dev), pi[idx].to(dev)[:, None]; x = u
-            h = net.encode(x)
+            h = net.encode(x, typ_all[idx, -Lb:].to(dev)) if feedback_inputs else net.encode(x)
             mask = tgt > 0
             if loss == 'full_ce':
                 l = full_ce(net.score_all(h[mask], slice(1, None)), tgt[mask], mask[mask], padding_column=False)   # real positions only
             else:
                 ps = net.score(h, tgt[..., None]).squeeze(-1)
-                neg = smp.sample(u, tgt, score_fn=lambda ids: net.score(h.detach(), ids), pos_scores=ps.detach())
+                at = {} if not needs_at else dict(at=(at_all[idx, -Lb:] if net.sequential else at_all[idx][:, None]).to(dev))
+                neg = smp.sample(u, tgt, score_fn=lambda ids: net.score(h.detach(), ids), pos_scores=ps.detach(), **at)
                 cfg['effective'].setdefault('negatives_per_position', int(neg.ids.shape[-1]))   # what the loss really sees (a pool, blocks)
                 l = sampled_loss(h, u, tgt, mask, ps, neg)
             opt.zero_grad(set_to_none=True); l.backward(); opt.step()
@@ -396,7 +446,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         r = fit(sp, model, sampler, loss, epochs=best_epoch, batch_size=batch_size, lr=lr, weight_decay=weight_decay, l2=l2, optimizer=optimizer,
                 max_len=max_len, model_kw=model_kw, sampler_kw=sampler_kw, loss_kw=loss_kw, device=dev, seed=seed,
                 progress=progress, ks=ks, eval_batch=eval_batch, average=average, final=True, select=select,
-                filter_seen=filter_seen, lr_step=lr_step, lr_gamma=lr_gamma, future_context=future_context,
+                filter_seen=filter_seen, lr_step=lr_step, lr_gamma=lr_gamma, future_context=future_context, feedback_inputs=feedback_inputs,
                 out_dir=None if out_dir is None else Path(out_dir) / 'refit')   # its weights: refit/final.pt
         info = dict(epochs=best_epoch, train_s=r.train_s, history=r.history, test_selection=test)
         test, net = r.test, r.model
