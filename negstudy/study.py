@@ -36,7 +36,7 @@ PRESETS = {   # protocols a spec names with `preset:`; its own data_kw / train s
     'loo': dict(data_kw=dict(protocol='loo'), train=dict(filter_seen=True, average='user', select='ndcg@10')),   # leave-one-out, filtered, per user
 }
 LOSS_KW = ['neg_weight', 'logq', 't']   # what a spec's loss_kw.<sampler> may set
-WITH_NEGATIVES = {'ml-100k', 'kuairand', 'coat', 'yahoo-r3'}
+WITH_NEGATIVES = {'ml-100k', 'kuairand', 'coat', 'yahoo-r3', 'radio'}   # real datasets (and the simulated radio) with negative feedback
 
 def _as_list(x) -> list: return x if isinstance(x, list) else [x]   # a spec's settings: one mapping or a list of them
 
@@ -53,7 +53,7 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
         spec['train'] = {**pre['train'], **(spec['train'] or {})}
         spec['data_kw'] = {d: {**pre['data_kw'], **spec['data_kw'].get(d, {})} for d in spec.get('datasets') or []} | \
                           {d: v for d, v in spec['data_kw'].items() if d not in (spec.get('datasets') or [])}
-    allowed = {'datasets': [*DATASETS, 'synthetic'], 'models': list(MODELS), 'samplers': list(SAMPLERS), 'losses': LOSSES}
+    allowed = {'datasets': [*DATASETS, 'synthetic', 'radio'], 'models': list(MODELS), 'samplers': list(SAMPLERS), 'losses': LOSSES}
     for field, ok in allowed.items():
         vals = spec[field]
         if not isinstance(vals, list) or not vals: raise ConfigError(f"{source}: {field!r} must be a non-empty list")
@@ -83,11 +83,13 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
         for kw in _as_list(kws):
             if not isinstance(kw, dict) or (bad := [k for k in kw if k not in LOSS_KW]):
                 raise ConfigError(f"{source}: loss_kw.{s}: expected a mapping of {LOSS_KW}, got {kw!r}")
-    if 'explicit' in spec['samplers']:
+    needs = [f"samplers: {s!r}" for s in ('explicit', 'explicit_near') if s in spec['samplers']]
+    if any(t.get('feedback_inputs') for t in [spec['train'], *spec['train_by_dataset'].values()]): needs.append('train: feedback_inputs')
+    for what in needs:
         for d in spec['datasets']:
             syn_neg = d == 'synthetic' and spec['data_kw'].get('synthetic', {}).get('neg_rate', 0) > 0
             if d not in WITH_NEGATIVES and not syn_neg:
-                raise ConfigError(f"{source}: samplers: 'explicit' needs negative feedback, but dataset {d!r} has none; "
+                raise ConfigError(f"{source}: {what} needs negative feedback, but dataset {d!r} has none; "
                                   f"datasets with it: {sorted(WITH_NEGATIVES)} (or synthetic with data_kw.synthetic.neg_rate > 0)")
     return spec
 
@@ -133,7 +135,10 @@ def _data(cfg):
     kw = dict(cfg.get('data_kw', {}))
     protocol = kw.pop('protocol', 'loo'); kc = kw.pop('kcore', None)
     split_kw = {k: kw.pop(k) for k in ('test', 'valid', 'cold') if k in kw}
-    x = load(cfg['dataset'], **kw)
+    if cfg['dataset'] == 'radio':   # the simulated radio of negstudy.feedback (its settings in data_kw)
+        from negstudy.feedback import radio
+        x = radio(**{'seed': 0, **kw}).x   # the same simulated data for every cell unless data_kw names a seed
+    else: x = load(cfg['dataset'], **kw)
     if kc: 
         from negstudy.data import kcore
         x = kcore(x, kc, kc)
