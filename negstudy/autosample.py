@@ -104,6 +104,7 @@ class AutoSample(Sampler):
                        stream=f"{self.stream or 'sampler.autosample'}.{k}.{label}") | c
             self.cands.append(make_sampler(name, **ckw)); self.labels.append(label)
         if len(set(self.labels)) < len(self.labels): raise ConfigError(f"candidates repeat: {self.labels}")
+        self.candidates = list(self.labels)   # what `settings()` reports
         if init is None: self.alpha = torch.zeros(len(self.cands), dtype=torch.float64)
         else:
             w = np.asarray(init, np.float64)

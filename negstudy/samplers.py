@@ -185,6 +185,15 @@ class Sampler:
         "The proposal over the catalogue before rejection: (n_items + 1,), or (B, n_items + 1) when it depends on the row; 0 for padding."
         raise NotImplementedError
 
+    def settings(self) -> dict:
+        "This sampler's constructor settings as far as it keeps them (what `fit` records for a sampler given as an instance)."
+        def plain(v):   # JSON-able and the same in every process: a sampler by its name, anything else by its type
+            if isinstance(v, Sampler): return v.name
+            if isinstance(v, (list, tuple)): return [plain(x) for x in v]
+            if isinstance(v, dict): return {str(k): plain(x) for k, x in v.items()}
+            return v if isinstance(v, (int, float, str, bool, type(None))) else type(v).__name__
+        return {p: plain(getattr(self, {'exclude_positives': 'exclude'}.get(p, p), None)) for p in sampler_params(type(self)) if p != 'device'}
+
     # hooks for samplers that learn during training (AutoSample); `fit` calls them and knows no particular sampler
     learns = False   # True: it learns from the validation split, so `fit` refuses it in a run that trains on validation
     def on_fit_start(self, net, sp, offsets, items, max_len:int, device): "Called once before training (training histories as CSR)."

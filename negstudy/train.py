@@ -293,6 +293,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
                seed=seed, protocol=sp.protocol, dataset=sp.source.name, refit=refit, final=final, select=select,
                filter_seen=filter_seen, average=average, lr_step=lr_step, lr_gamma=lr_gamma, conventions=CONVENTIONS, batching=batching,
                init=None)
+    if inst is not None: cfg['sampler_kw'] = inst.settings()   # an instance's settings, so a checkpoint and metrics.json know them
     if feedback_inputs: cfg['feedback_inputs'] = True   # only when set: the configuration of a default run is as before
     train = sp.history('test') if final else sp.train; n_items, n_users = sp.source.n_items, sp.source.n_users
     seed_everything(seed)
