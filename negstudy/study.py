@@ -48,9 +48,11 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
         if k not in spec: raise ConfigError(f"{source}: field {k!r} is required")
     spec = {'models': ['sasrec'], 'losses': ['bce'], 'seeds': [0], 'train': {}, 'train_by_dataset': {}, 'model_kw': {}, 'sampler_kw': {}, 'data_kw': {},
             'loss_kw': {}, **spec}
+    if not (isinstance(spec['train'], dict) or (isinstance(spec['train'], list) and spec['train'] and all(isinstance(t, dict) for t in spec['train']))):
+        raise ConfigError(f"{source}: train: expected a mapping of fit's settings, or a non-empty list of them (one grid axis)")
     if spec.get('preset') is not None:   # a named protocol: its settings under the spec's own
         pre = PRESETS[check_choice('preset', spec['preset'], PRESETS)]
-        spec['train'] = {**pre['train'], **(spec['train'] or {})}
+        spec['train'] = [{**pre['train'], **(t or {})} for t in spec['train']] if isinstance(spec['train'], list) else {**pre['train'], **(spec['train'] or {})}
         spec['data_kw'] = {d: {**pre['data_kw'], **spec['data_kw'].get(d, {})} for d in spec.get('datasets') or []} | \
                           {d: v for d, v in spec['data_kw'].items() if d not in (spec.get('datasets') or [])}
     allowed = {'datasets': [*DATASETS, 'synthetic', 'radio'], 'models': list(MODELS), 'samplers': list(SAMPLERS), 'losses': LOSSES}
@@ -61,7 +63,7 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
             if v not in ok: raise ConfigError(f"{source}: {field}: {v!r} is not allowed; choose from {ok}")
     if not all(isinstance(s, int) and s >= 0 for s in spec['seeds']): raise ConfigError(f"{source}: 'seeds' must be non-negative integers")
     if spec.get('comparison'):   # per-step cost must not decide a comparison: stop by epochs or patience only
-        for where, tr in [('train', spec['train']), *((f'train_by_dataset.{d}', t) for d, t in spec['train_by_dataset'].items())]:
+        for where, tr in [*(('train', t) for t in _as_list(spec['train'])), *((f'train_by_dataset.{d}', t) for d, t in spec['train_by_dataset'].items())]:
             if (tr or {}).get('time_budget_s') is not None:
                 raise ConfigError(f"{source}: {where}.time_budget_s: a comparison spec (comparison: true) stops by epochs or "
                                   "patience, never by wall clock (a budget lets per-step cost rank the samplers); remove it, "
@@ -84,7 +86,7 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
             if not isinstance(kw, dict) or (bad := [k for k in kw if k not in LOSS_KW]):
                 raise ConfigError(f"{source}: loss_kw.{s}: expected a mapping of {LOSS_KW}, got {kw!r}")
     needs = [f"samplers: {s!r}" for s in ('explicit', 'explicit_near') if s in spec['samplers']]
-    if any(t.get('feedback_inputs') for t in [spec['train'], *spec['train_by_dataset'].values()]): needs.append('train: feedback_inputs')
+    if any(t.get('feedback_inputs') for t in [*_as_list(spec['train']), *spec['train_by_dataset'].values()]): needs.append('train: feedback_inputs')
     for what in needs:
         for d in spec['datasets']:
             syn_neg = d == 'synthetic' and spec['data_kw'].get('synthetic', {}).get('neg_rate', 0) > 0
@@ -116,11 +118,11 @@ def expand(spec:dict) -> list[dict]:
     cells, seen = [], set()
     for ds, m, s, l, seed in itertools.product(spec['datasets'], spec['models'], spec['samplers'], spec['losses'], spec['seeds']):
         if l == 'full_ce': s = 'none'
-        for mkw, skw in itertools.product(_model_kws(spec, m), _as_list(spec['sampler_kw'].get(s, {}))):
+        for mkw, skw, trk in itertools.product(_model_kws(spec, m), _as_list(spec['sampler_kw'].get(s, {})), _as_list(spec['train'])):
             tn = spec.get('tuned') or {}   # best settings from `hpo`, if given (per loss; older files: per sampler)
             tuned = tn.get(f'{ds}/{m}/{s}/{l}', tn.get(f'{ds}/{m}/{s}', {}))
             cfg = dict(dataset=ds, model=m, sampler=s, loss=l, seed=seed, data_kw=spec['data_kw'].get(ds, {}),
-                       model_kw=mkw, sampler_kw=skw, train={**spec['train'], **spec['train_by_dataset'].get(ds, {})})
+                       model_kw=mkw, sampler_kw=skw, train={**trk, **spec['train_by_dataset'].get(ds, {})})   # train: one mapping or a list (an axis)
             if (lkw := spec.get('loss_kw', {}).get(s)) and l != 'full_ce': cfg['loss_kw'] = dict(lkw)   # only when set: older cell ids stay
             if tuned:
                 cfg['train'] = {**cfg['train'], **({'lr': tuned['lr']} if 'lr' in tuned else {})}
@@ -294,7 +296,9 @@ def collect(runs_dir:str|Path) -> pd.DataFrame:
     # that is a list or a mapping, such as autosample's candidates, only where it differs); a model run with several
     # settings (an ablation) by the settings that differ, e.g. sasrec(pad_mask=True)
     cfgs = {i: json.loads((Path(runs_dir)/i/'metrics.json').read_text())['config'] for i in df.id.unique()}
-    for col, key, all_keys in (('sampler', 'sampler_kw', True), ('model', 'model_kw', False)):
+    # a spec whose train settings are a list (an axis) labels each sampler's runs by the train settings that differ, e.g. uniform[weight_decay=0.001]
+    for col, key, all_keys in (('sampler', 'sampler_kw', True), ('model', 'model_kw', False), ('sampler', 'train', False)):
+        br = '[]' if key == 'train' else '()'
         for name in df[col].unique():
             ids = df.id[df[col] == name].unique(); kw = {i: cfgs[i].get(key, {}) for i in ids}
             if len({json.dumps(kw[i], sort_keys=True, default=str) for i in ids}) < 2: continue
@@ -303,7 +307,7 @@ def collect(runs_dir:str|Path) -> pd.DataFrame:
             short = lambda k: all(isinstance(kw[i].get(k), (int, float, str, bool, type(None))) for i in ids)
             keys = [k for k in keys if differs(k) or (all_keys and short(k))]
             for i in ids:
-                df.loc[df.id == i, col] = f"{name}(" + ','.join(f'{k}={kw[i].get(k)}' for k in keys if k in kw[i] or not all_keys) + ')'
+                df.loc[df.id == i, col] = f"{name}{br[0]}" + ','.join(f'{k}={kw[i].get(k)}' for k in keys if k in kw[i] or not all_keys) + br[1]
     return df
 
 def _baseline_label(labels, baseline:str) -> str|None:
@@ -430,7 +434,7 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
             for p, (kind, a, b) in SEARCH.get(sa, {}).items():
                 skw[p] = (trial.suggest_float(p, a, b) if kind == 'float' else trial.suggest_float(p, a, b, log=True)
                           if kind == 'logfloat' else trial.suggest_int(p, max(a, skw.get('n_neg', 1)), b))
-            tr = {k: v for k, v in {**spec['train'], **spec['train_by_dataset'].get(ds, {})}.items() if k not in ('lr', 'refit')}
+            tr = {k: v for k, v in {**_as_list(spec['train'])[0], **spec['train_by_dataset'].get(ds, {})}.items() if k not in ('lr', 'refit')}
             r = fit(sp, mo, 'none' if lo == 'full_ce' else sa, lo, lr=lr, model_kw=mkw, sampler_kw={} if lo == 'full_ce' else skw,
                     seed=seed, device=device, progress=False, **tr)
             return r.valid[tr.get('select', 'ndcg@10')]   # the validation metric the runs select on; never test
