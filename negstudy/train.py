@@ -208,11 +208,11 @@ def _generators(obj, seen=None) -> list:
 
 _TRAJECTORY = ('model', 'sampler', 'loss', 'batch_size', 'lr', 'weight_decay', 'l2', 'optimizer', 'max_len', 'model_kw',
                'sampler_kw', 'loss_kw', 'seed', 'protocol', 'dataset', 'final', 'lr_step', 'lr_gamma', 'select',
-               'filter_seen', 'average', 'conventions', 'batching', 'init', 'feedback_inputs')   # what a checkpoint must share with the run that resumes it
+               'filter_seen', 'average', 'conventions', 'batching', 'init', 'feedback_inputs', 'precision')   # what a checkpoint must share with the run that resumes it
 CONVENTIONS = 2   # 2: negatives' weights sum to 1 per position x neg_weight, per-position negatives by default, exact log_q (issue 19)
 _OLD_DEFAULTS = {'l2': 0.0, 'optimizer': 'adam', 'final': False, 'lr_step': None, 'lr_gamma': 1.0, 'select': 'ndcg@10',
                  'filter_seen': True, 'average': 'user', 'conventions': 1, 'batching': 'random', 'init': None,
-                 'feedback_inputs': False}   # keys added after checkpoints were first written
+                 'feedback_inputs': False, 'precision': 'float32'}   # keys added after checkpoints were first written
 SELECT = ('ndcg', 'hr', 'recall')   # selection metrics: <name>@<K>, or 'mrr'
 
 def _parse_select(select:str) -> tuple[str, int]:
@@ -259,6 +259,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         refit:bool=False, # then train a fresh model on train + valid for the best epoch count and test that one (out_dir/refit/)
         final:bool=False, # (what refit runs) train on train + valid for exactly `epochs` epochs, no validation; test the last weights (out_dir: final.pt; a checkpoint every `eval_every` epochs)
         init:dict|str|Path|None=None, # start from these model weights (a state dict, or a file torch.save wrote): a warm start
+        precision:str='float32', # 'bfloat16': autocast the model's forward to bf16 in training (losses and evaluation stay float32)
         batching:str='auto', # 'length': batches of similar lengths, each trimmed to its longest sequence (no work on padding); 'random'; 'auto': 'length' for a padding-invariant model
         select:str='ndcg@10', # the validation metric that early-stops and picks the best epoch: ndcg@K, hr@K, recall@K or mrr
         filter_seen:bool=True, # rank only items the user has not interacted with (validation and test)
@@ -288,12 +289,14 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         if model_kw.setdefault('n_types', nt) < nt:
             raise ConfigError(f"model_kw n_types={model_kw['n_types']}: {sp.source.name!r} has {nt} feedback kinds {sp.source.kinds}")
     check_choice('batching', batching, ['auto', 'length', 'random'])
+    amp = check_choice('precision', precision, ['float32', 'bfloat16']) == 'bfloat16'
     cfg = dict(model=model, sampler=sampler, loss=loss, epochs=epochs, batch_size=batch_size, lr=lr, weight_decay=weight_decay, l2=l2,
                optimizer=optimizer, max_len=max_len, model_kw=model_kw or {}, sampler_kw=sampler_kw or {}, loss_kw=loss_kw or {}, patience=patience,
                seed=seed, protocol=sp.protocol, dataset=sp.source.name, refit=refit, final=final, select=select,
                filter_seen=filter_seen, average=average, lr_step=lr_step, lr_gamma=lr_gamma, conventions=CONVENTIONS, batching=batching,
                init=None)
-    if inst is not None: cfg['sampler_kw'] = inst.settings()   # an instance's settings, so a checkpoint and metrics.json know them
+    if inst is not None: cfg['sampler_kw'] = inst.settings()
+    if amp: cfg['precision'] = precision   # recorded only when not the default, so float32 configs stay as they were   # an instance's settings, so a checkpoint and metrics.json know them
     if feedback_inputs: cfg['feedback_inputs'] = True   # only when set: the configuration of a default run is as before
     train = sp.history('test') if final else sp.train; n_items, n_users = sp.source.n_items, sp.source.n_users
     seed_everything(seed)
@@ -344,6 +347,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     def sampled_loss(h, u, tgt, mask, ps, neg):
         "The sampled loss of one batch's negatives (+ BPR's l2 on the rows it touched)."
         ns = net.score(h, neg.ids)
+        if amp: ps, ns = ps.float(), ns.float()   # losses in float32 (gBCE's positive term in float64 inside)
         lq = None if neg.log_q is None else neg.log_q if neg.log_q.dim() == 3 else neg.log_q[:, None, :]
         w = None if neg.weight is None else (neg.weight if neg.weight.dim() == 3 else neg.weight[:, None, :])
         l = lossf(ps, ns, mask, hit_mask(neg.ids, tgt), lq, w)
@@ -400,16 +404,17 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
                 Lb = int(in_len[idx].max()) if trim else max_len   # the batch's longest sequence: the rest is padding
                 x, tgt = inp_all[idx, -Lb:].to(dev), tgt_all[idx, -Lb:].to(dev); u = torch.as_tensor(users[idx], device=dev)
             else: u, tgt = pu[idx].to(dev), pi[idx].to(dev)[:, None]; x = u
-            h = net.encode(x, typ_all[idx, -Lb:].to(dev)) if feedback_inputs else net.encode(x)
-            mask = tgt > 0
-            if loss == 'full_ce':
-                l = full_ce(net.score_all(h[mask], slice(1, None)), tgt[mask], mask[mask], padding_column=False)   # real positions only
-            else:
-                ps = net.score(h, tgt[..., None]).squeeze(-1)
-                at = {} if not needs_at else dict(at=(at_all[idx, -Lb:] if net.sequential else at_all[idx][:, None]).to(dev))
-                neg = smp.sample(u, tgt, score_fn=lambda ids: net.score(h.detach(), ids), pos_scores=ps.detach(), **at)
-                cfg['effective'].setdefault('negatives_per_position', int(neg.ids.shape[-1]))   # what the loss really sees (a pool, blocks)
-                l = sampled_loss(h, u, tgt, mask, ps, neg)
+            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp):   # precision='bfloat16': the model's forward in bf16
+                h = net.encode(x, typ_all[idx, -Lb:].to(dev)) if feedback_inputs else net.encode(x)
+                mask = tgt > 0
+                if loss == 'full_ce':
+                    l = full_ce(net.score_all(h[mask], slice(1, None)), tgt[mask], mask[mask], padding_column=False)   # real positions only
+                else:
+                    ps = net.score(h, tgt[..., None]).squeeze(-1)
+                    at = {} if not needs_at else dict(at=(at_all[idx, -Lb:] if net.sequential else at_all[idx][:, None]).to(dev))
+                    neg = smp.sample(u, tgt, score_fn=lambda ids: net.score(h.detach(), ids), pos_scores=ps.detach(), **at)
+                    cfg['effective'].setdefault('negatives_per_position', int(neg.ids.shape[-1]))   # what the loss really sees (a pool, blocks)
+                    l = sampled_loss(h, u, tgt, mask, ps, neg)
             opt.zero_grad(set_to_none=True); l.backward(); opt.step()
             if smp is not None: smp.after_step(steps, net, dict(x=x, u=u, tgt=tgt, mask=mask), sampled_loss)   # on this batch, weights just updated
             tot += l.item(); nb += 1; steps += 1; seen += len(idx)
@@ -447,7 +452,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         r = fit(sp, model, sampler, loss, epochs=best_epoch, batch_size=batch_size, lr=lr, weight_decay=weight_decay, l2=l2, optimizer=optimizer,
                 max_len=max_len, model_kw=model_kw, sampler_kw=sampler_kw, loss_kw=loss_kw, device=dev, seed=seed,
                 progress=progress, ks=ks, eval_batch=eval_batch, average=average, final=True, select=select,
-                filter_seen=filter_seen, lr_step=lr_step, lr_gamma=lr_gamma, future_context=future_context, feedback_inputs=feedback_inputs,
+                filter_seen=filter_seen, lr_step=lr_step, lr_gamma=lr_gamma, future_context=future_context, feedback_inputs=feedback_inputs, precision=precision, batching=batching,
                 out_dir=None if out_dir is None else Path(out_dir) / 'refit')   # its weights: refit/final.pt
         info = dict(epochs=best_epoch, train_s=r.train_s, history=r.history, test_selection=test)
         test, net = r.test, r.model
