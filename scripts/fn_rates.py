@@ -1,0 +1,32 @@
+"""Measured false-negative rates of a grid's samplers (issue 22): for each finished cell, rebuild its sampler and its
+trained model (best.pt), draw negatives for every training position, and count how often a negative is one of the user's
+own positives anywhere in the data (train, validation or test). Writes a CSV beside the runs.
+
+    NEGSTUDY_DATA=../shared/data python scripts/fn_rates.py results/sampler/ml-100k_apple [--out results/sampler/ml-100k_apple_fnr.csv]
+"""
+import argparse, json
+from pathlib import Path
+import pandas as pd, torch
+from negstudy.study import _data
+from negstudy.models import make_model
+from negstudy.samplers import make_sampler
+from negstudy.feedback import false_negative_rate, seen_positive
+
+def main():
+    ap = argparse.ArgumentParser(); ap.add_argument('runs'); ap.add_argument('--out'); a = ap.parse_args()
+    torch.set_num_threads(1); rows = []
+    for f in sorted(Path(a.runs).glob('*/metrics.json')):
+        m = json.loads(f.read_text()); c = m['config']; fc = m['fit_config']; best = f.parent / 'best.pt'
+        if not best.exists(): print(f"skip {f.parent.name}: no best.pt (the trained weights are not committed; rerun the grid)"); continue
+        sp = _data(c); x = sp.source
+        net = make_model(c['model'], x.n_items, x.n_users, max_len=fc['max_len'], **c['model_kw'])
+        net.load_state_dict(torch.load(best, weights_only=True)); net.eval()
+        smp = make_sampler(c['sampler'], seed=c['seed'], **c['sampler_kw'])
+        with torch.no_grad():
+            r = false_negative_rate(smp, sp, seen_positive(x), max_len=fc['max_len'], model=net if smp.needs_model else None)
+        rows.append(dict(sampler=c['sampler'], seed=c['seed'], fnr=round(r['fnr'], 5), negatives=r['negatives'], id=m['id']))
+        print(rows[-1])
+    df = pd.DataFrame(rows)
+    out = Path(a.out or Path(a.runs).with_name(Path(a.runs).name + '_fnr.csv')); df.to_csv(out, index=False); print('wrote', out)
+
+if __name__ == '__main__': main()
