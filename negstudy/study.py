@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 import negstudy
 from .core import ConfigError, check_choice, write_json, atomic_path, project_path, get_device
 from .data import DATASETS, load, split, available
-from .samplers import SAMPLERS, sampler_params, make_sampler
+from .samplers import SAMPLERS, sampler_params, make_sampler, WITH_FEEDBACK
 from .losses import LOSSES
 from .models import MODELS
 import negstudy.hard, negstudy.autosample  # noqa: F401 (register the model-aware samplers and AutoSample)
@@ -36,7 +36,7 @@ PRESETS = {   # protocols a spec names with `preset:`; its own data_kw / train s
     'loo': dict(data_kw=dict(protocol='loo'), train=dict(filter_seen=True, average='user', select='ndcg@10')),   # leave-one-out, filtered, per user
 }
 LOSS_KW = ['neg_weight', 'logq', 't']   # what a spec's loss_kw.<sampler> may set
-WITH_NEGATIVES = {'ml-100k', 'kuairand', 'coat', 'yahoo-r3', 'radio'}   # real datasets (and the simulated radio) with negative feedback
+WITH_NEGATIVES = set(WITH_FEEDBACK) - {'synthetic'}   # datasets with negative feedback (samplers.WITH_FEEDBACK; synthetic only with neg_rate)
 
 def _as_list(x) -> list: return x if isinstance(x, list) else [x]   # a spec's settings: one mapping or a list of them
 

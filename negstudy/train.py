@@ -47,21 +47,28 @@ def evaluate(model, sp:Split, stage:str='test', ks=(10, 20), filter_train:bool=T
     t_pos = np.searchsorted(users, t_user)
     ranks, rows, tops = [], [], []
     k_max = min(k_max, n_items)
+    # a padding-invariant sequence model gets batches of similar history lengths, each trimmed to its longest history
+    trim = model.sequential and getattr(model, 'pad_invariant', False)
+    off_in = ev_off if feedback_inputs else offsets
+    lens = np.minimum(off_in[users + 1] - off_in[users], max_len)
+    order = np.argsort(lens, kind='stable') if trim else np.arange(len(users))
+    pos_in_order = np.empty(len(users), np.int64); pos_in_order[order] = np.arange(len(users))
+    t_at = pos_in_order[t_pos]   # each target's place in the evaluation order
     for a in range(0, len(users), batch):
-        ub = users[a:a + batch]
+        oc = order[a:a + batch]; ub = users[oc]
+        L = max(int(lens[oc].max()), 1) if trim else max_len
         if model.sequential and feedback_inputs:
-            h = model.encode(*(torch.as_tensor(padded_history(ev_off, arr, ub, max_len), device=dev) for arr in (ev_items, ev_kinds)))[:, -1]
-        elif model.sequential:
-            seq = torch.as_tensor(padded_history(offsets, items, ub, max_len), device=dev)
-            h = model.encode(seq)[:, -1]
+            h = model.encode(*(torch.as_tensor(padded_history(ev_off, arr, ub, L), device=dev) for arr in (ev_items, ev_kinds)))[:, -1]
+        elif model.sequential: h = model.encode(torch.as_tensor(padded_history(offsets, items, ub, L), device=dev))[:, -1]
         else: h = model.encode(torch.as_tensor(ub, device=dev))[:, 0]
-        sel = (t_pos >= a) & (t_pos < a + batch)
-        tr, ti = torch.as_tensor(t_pos[sel] - a, device=dev), torch.as_tensor(t_item[sel], device=dev)
+        sel = (t_at >= a) & (t_at < a + batch)
+        tr, ti = torch.as_tensor(t_at[sel] - a, device=dev), torch.as_tensor(t_item[sel], device=dev)
         hr, hi = history_pairs(offsets, items, ub, dev) if filter_train else (None, None)
         r, top = rank_targets(lambda x, y: model.score_all(h, slice(x, y)), n_items, tr, ti, hr, hi, k_max=k_max, chunk=chunk)
         ranks.append(r.cpu().numpy()); rows.append(t_pos[sel]); tops.append(top.cpu().numpy())
     model.train(was)
     rank, row, top = np.concatenate(ranks), np.concatenate(rows), np.concatenate(tops)
+    back = np.argsort(row, kind='stable'); rank, row = rank[back], row[back]   # user order again (targets as sorted above)
     out = ranking_metrics(rank, row, len(users), ks, average)
     out.update(band_metrics(rank, t_item, band, ks))
     out.update(coverage_popularity(top, counts, ks))
