@@ -14,11 +14,11 @@ from torch import Tensor
 from .core import ConfigError, check_choice, rng
 from .data import Interactions, Split, POSITIVE, padded_history
 from .samplers import Sampler, PositiveSet, make_sampler, hit_mask
-from .train import evaluate, feedback_rows, feedback_sequences
+from .train import evaluate, feedback_rows, feedback_sequences, training_rows
 
 # %% auto #0
-__all__ = ['KINDS', 'Radio', 'radio', 'seen_positive', 'training_rows', 'false_negative_rate', 'user_coverage',
-           'pairwise_accuracy', 'time_to_quality', 'type_similarity', 'feedback_report']
+__all__ = ['KINDS', 'Radio', 'radio', 'seen_positive', 'false_negative_rate', 'user_coverage', 'pairwise_accuracy',
+           'time_to_quality', 'type_similarity', 'feedback_report']
 
 # %% ../nbs/11_feedback.ipynb #81291212
 KINDS = ('positive', 'dislike', 'skip')
@@ -102,14 +102,6 @@ def seen_positive(x:Interactions, # the whole data set, before the split
     p = x.positives(); ps = PositiveSet(p.user, p.item, x.n_users, x.n_items, device)
     return lambda users, items: ps.contains(users, items).float()
 
-def training_rows(train:Interactions, max_len:int, feedback_inputs:bool=False) -> dict:
-    "The rows `fit` trains a sequence model on: users, input, feedback types, targets and each target's index `at`."
-    if feedback_inputs: return feedback_rows(train, max_len)
-    off, it = train.positives().sequences(); users = np.flatnonzero(np.diff(off) >= 2)
-    inp = padded_history(off, it, users, max_len, drop_last=1); real = inp > 0
-    return dict(users=users, inp=inp, types=np.zeros_like(inp), tgt=np.where(real, padded_history(off, it, users, max_len), 0),
-                at=np.where(real, padded_history(off, np.arange(len(it)), users, max_len), -1))
-
 @torch.no_grad()
 def false_negative_rate(sampler:Sampler, sp:Split,
                         truth, # f(users, items) -> probability (or 0/1) that the user likes the item: `Radio.p_like`, `seen_positive(x)`
@@ -120,15 +112,15 @@ def false_negative_rate(sampler:Sampler, sp:Split,
     # (MF trains on the same positives as (user, item) pairs: here they are laid out as sequences, which draws alike)
     if not sampler.fitted: sampler.fit(sp.train)
     if sampler.needs_model and model is None: raise ConfigError(f"sampler {sampler.name!r} scores its pool with a model: pass model=")
-    r = training_rows(sp.train, max_len, feedback_inputs); dev = sampler.device
+    r = training_rows(sp.train, True, max_len, feedback_inputs, at=True); dev = sampler.device   # fit's rows of a sequence model
     fn = n = 0.0; real = []
-    for a in range(0, len(r['users']), batch):
-        sl = slice(a, a + batch); u = torch.as_tensor(r['users'][sl], device=dev); tgt = torch.as_tensor(r['tgt'][sl], device=dev)
-        kw = dict(at=torch.as_tensor(r['at'][sl], device=dev)) if getattr(sampler, 'needs_at', False) else {}
+    for a in range(0, len(r), batch):
+        sl = slice(a, a + batch); u, tgt = r.u[sl].to(dev), r.tgt[sl].to(dev)
+        kw = dict(at=r.at[sl].to(dev)) if getattr(sampler, 'needs_at', False) else {}
         if model is not None:
-            inp = torch.as_tensor(r['inp'][sl], device=dev)
+            inp = r.x[sl].to(dev)
             h = (model.encode(u) if not model.sequential else   # MF: one state per user, for every position
-                 model.encode(inp, torch.as_tensor(r['types'][sl], device=dev)) if feedback_inputs else model.encode(inp))
+                 model.encode(inp, r.types[sl].to(dev)) if feedback_inputs else model.encode(inp))
             kw.update(score_fn=lambda ids: model.score(h, ids), pos_scores=model.score(h, tgt[..., None]).squeeze(-1))
         neg = sampler.sample(u, tgt, **kw)
         ids = neg.ids if neg.ids.dim() == 3 else neg.ids[:, None, :].expand(*tgt.shape, -1)

@@ -22,9 +22,10 @@ from .models import MODELS
 import negstudy.hard, negstudy.autosample  # noqa: F401 (register the model-aware samplers and AutoSample)
 
 # %% auto #0
-__all__ = ['SPEC_KEYS', 'PRESETS', 'LOSS_KW', 'WITH_NEGATIVES', 'CELL_DEFAULTS', 'TEMPLATE', 'TEMPLATE_TRAIN', 'CELL_KEYS',
-           'BAND_COLS', 'SEARCH', 'validate_spec', 'load_spec', 'cell_id', 'expand', 'run_cell', 'load_cell', 'is_done',
-           'template_params', 'run_grid', 'collect', 'summarize', 'band_table', 'report', 'hpo', 'main']
+__all__ = ['SPEC_KEYS', 'PRESETS', 'LOSS_KW', 'WITH_NEGATIVES', 'MODES', 'CELL_DEFAULTS', 'TEMPLATE', 'TEMPLATE_TRAIN',
+           'CELL_KEYS', 'BAND_COLS', 'SEARCH', 'validate_spec', 'load_spec', 'cell_id', 'expand', 'run_cell',
+           'load_cell', 'is_done', 'can_continue', 'template_params', 'run_grid', 'collect', 'summarize', 'band_table',
+           'report', 'hpo', 'main']
 
 # %% ../nbs/10_study.ipynb #d14366ad
 SPEC_KEYS = {'name', 'datasets', 'models', 'samplers', 'losses', 'seeds', 'train', 'train_by_dataset', 'model_kw', 'sampler_kw', 'data_kw', 'description', 'tuned',
@@ -153,16 +154,28 @@ def _machine(device:str) -> dict:
                 cpu=platform.processor() or platform.machine(), cores=os.cpu_count(), torch=torch.__version__,
                 gpu=torch.cuda.get_device_name() if device.startswith('cuda') else None)
 
-def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=False) -> dict:
+MODES = ('continue', 'stop_now')   # what `run_cell(mode=...)` / `negstudy grid --continue | --stop-now` do with a checkpoint
+
+def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=False,
+             mode:str|None=None, # 'continue': from the checkpoint to the cell's own stopping rule, without its time_budget_s; 'stop_now': end at the checkpoint
+             ) -> dict:
     """Train and evaluate one cell; write `out_dir/metrics.json` atomically and return it.
     Training checkpoints into `out_dir` (see `fit`): a cell killed mid-run continues from its last validation when
     the grid runs again. The checkpoint is removed once the cell has finished, unless its time budget stopped it
-    (delete `metrics.json` and run the grid again to give it another budget)."""
+    (run the grid again with `mode='continue'`, or delete `metrics.json` to give it another budget). `mode` changes how
+    this call trains, never the cell's configuration: its id and `config` stay the spec's; `metrics.json` records `mode`."""
     from negstudy.train import fit
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
-    sp = _data(cfg)
     tr = dict(cfg.get('train', {}))
+    if mode is not None:
+        check_choice('mode', mode, MODES); ck = out_dir/'checkpoint.pt'
+        if not ck.exists(): raise ConfigError(f"{ck}: no checkpoint, so nothing to {'continue' if mode == 'continue' else 'stop'}")
+        tr.pop('time_budget_s', None)   # this call runs to the stopping rule (continue) or none at all (stop_now)
+        if mode == 'stop_now':
+            import torch
+            tr['epochs'] = int(torch.load(ck, weights_only=True, map_location='cpu')['epoch'])
+    sp = _data(cfg)
     lkw = {**tr.pop('loss_kw', {}), **cfg.get('loss_kw', {})}   # the spec's train-wide loss settings, then the sampler's own
     r = fit(sp, cfg['model'], cfg['sampler'] if cfg['sampler'] != 'none' else 'uniform', cfg['loss'], loss_kw=lkw,
             model_kw=cfg.get('model_kw', {}), sampler_kw=cfg.get('sampler_kw', {}), seed=cfg['seed'],
@@ -174,6 +187,8 @@ def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=Fal
              seqs_per_s=r.seqs_per_s, device=r.device, negstudy=negstudy.__version__, history=r.history,
              fit_config=r.config,   # every setting fit used, defaults and the sampler's effective settings included
              machine=_machine(r.device))
+    if mode is not None: m['mode'] = mode
+    if mode == 'stop_now': m['stopped'] = 'stop_now'   # ended by hand at its checkpoint's epoch
     write_json(out_dir/'metrics.json', m)
     if r.stopped != 'time_budget':
         for c in (out_dir/'checkpoint.pt', out_dir/'refit'/'checkpoint.pt'): c.unlink(missing_ok=True)
@@ -201,12 +216,18 @@ def is_done(out_dir:Path) -> bool:
     try: return 'test' in json.loads((Path(out_dir)/'metrics.json').read_text())
     except (OSError, ValueError): return False
 
+def can_continue(out_dir:Path) -> bool:
+    "A cell with a checkpoint that is not finished: killed mid-run, or ended by its time budget."
+    out_dir = Path(out_dir)
+    if not (out_dir/'checkpoint.pt').exists(): return False
+    return not is_done(out_dir) or json.loads((out_dir/'metrics.json').read_text()).get('stopped') == 'time_budget'
+
 # %% ../nbs/10_study.ipynb #d0359de3
 TEMPLATE = 'nbs/experiments/train_eval.ipynb'
 TEMPLATE_TRAIN = ('epochs', 'max_len', 'batch_size', 'lr')   # `train` settings that are template parameters of their own
 CELL_KEYS = ('dataset', 'model', 'sampler', 'loss', 'seed', 'data_kw', 'model_kw', 'sampler_kw', 'train', 'loss_kw')
 
-def template_params(cfg:dict, out_dir:str|Path, device:str|None=None) -> dict:
+def template_params(cfg:dict, out_dir:str|Path, device:str|None=None, mode:str|None=None) -> dict:
     """The papermill parameters of `TEMPLATE` that rebuild cell `cfg` exactly (same id, same `metrics.json` config):
     one per top-level setting, `TEMPLATE_TRAIN` out of `train` (None: not set), the nested settings as JSON."""
     if (bad := sorted(set(cfg) - {*CELL_KEYS, 'id'})): raise ConfigError(f"cell {cfg.get('id')}: no template parameter for {bad}")
@@ -214,15 +235,16 @@ def template_params(cfg:dict, out_dir:str|Path, device:str|None=None) -> dict:
     own = {k: tr.pop(k) if tr.get(k) is not None else None for k in TEMPLATE_TRAIN}
     return dict(dataset=cfg['dataset'], model=cfg['model'], sampler=cfg['sampler'], loss=cfg['loss'], seed=cfg['seed'], **own,
                 train=json.dumps(tr), sampler_kw=json.dumps(cfg.get('sampler_kw', {})), model_kw=json.dumps(cfg.get('model_kw', {})),
-                data_kw=json.dumps(cfg.get('data_kw', {})), loss_kw=json.dumps(cfg.get('loss_kw', {})), out_dir=str(out_dir), device=device or 'auto')
+                data_kw=json.dumps(cfg.get('data_kw', {})), loss_kw=json.dumps(cfg.get('loss_kw', {})), out_dir=str(out_dir), device=device or 'auto',
+                **({'mode': mode} if mode else {}))
 
-def _execute(cfg:dict, out_dir:str, executor:str, device:str|None) -> tuple[str, str|None]:
+def _execute(cfg:dict, out_dir:str, executor:str, device:str|None, mode:str|None=None) -> tuple[str, str|None]:
     "Run one cell in a worker; return (id, error or None). Never raises."
     out = Path(out_dir).resolve()   # absolute: papermill runs the notebook in `out` itself
     try:
         out.mkdir(parents=True, exist_ok=True)
         (out/'error.txt').unlink(missing_ok=True)
-        if executor == 'direct': run_cell(cfg, out, device)
+        if executor == 'direct': run_cell(cfg, out, device, mode=mode)
         else:
             import papermill as pm
             # the kernel's own chatter (transport warnings, its KeyboardInterrupt at shutdown) goes to out/kernel.log, not the console
@@ -230,7 +252,7 @@ def _execute(cfg:dict, out_dir:str, executor:str, device:str|None) -> tuple[str,
             with open(out/'kernel.log', 'ab') as log:
                 os.dup2(log.fileno(), 2)
                 try: pm.execute_notebook(str(project_path(TEMPLATE)), str(out/'run.ipynb'), progress_bar=False, log_output=False,
-                                         parameters=template_params(cfg, out, device), cwd=str(out))
+                                         parameters=template_params(cfg, out, device, mode), cwd=str(out))
                 finally: os.dup2(saved, 2); os.close(saved)
         if not is_done(out): raise RuntimeError('the run finished without a complete metrics.json')
         if 'id' in cfg and (got := json.loads((out/'metrics.json').read_text())['id']) != cfg['id']:
@@ -242,26 +264,29 @@ def _execute(cfg:dict, out_dir:str, executor:str, device:str|None) -> tuple[str,
         return cfg['id'], msg.splitlines()[0]
 
 def run_grid(spec:dict, runs_dir:str|Path, backend:str='local', workers:int=2, executor:str='papermill',
-             device:str|None=None, address:str|None=None, gpus_per_run:float=0.0, progress:bool=True) -> pd.DataFrame:
-    "Run all cells of `spec` that are not done; return a table of cell, status and error."
+             device:str|None=None, address:str|None=None, gpus_per_run:float=0.0, progress:bool=True,
+             mode:str|None=None, # 'continue' / 'stop_now': only the cells with a checkpoint that are not finished (`run_cell`)
+             ) -> pd.DataFrame:
+    "Run all cells of `spec` that are not done (with `mode`: continue or end those that can continue); a table of cell, status and error."
     check_choice('backend', backend, ['local', 'ray']); check_choice('executor', executor, ['papermill', 'direct'])
+    if mode is not None: check_choice('mode', mode, MODES)
     runs_dir = Path(runs_dir); runs_dir.mkdir(parents=True, exist_ok=True)
     cells = expand(spec)
     for t in runs_dir.glob('*/.*.tmp'): t.unlink()    # temporaries of writes a SIGKILL interrupted
     write_json(runs_dir/'spec.json', spec)
-    todo = [c for c in cells if not is_done(runs_dir/c['id'])]
-    status = {c['id']: 'done (skipped)' for c in cells if c not in todo}
+    todo = [c for c in cells if (can_continue(runs_dir/c['id']) if mode else not is_done(runs_dir/c['id']))]
+    status = {c['id']: 'done (skipped)' if is_done(runs_dir/c['id']) else 'no checkpoint (skipped)' for c in cells if c not in todo}
     errors = {}
     bar = tqdm(total=len(cells), initial=len(cells) - len(todo), desc=f"grid {spec['name']}", unit='cell', disable=not progress)
     os.environ['NEGSTUDY_CONCURRENT'] = str(max(1, workers))   # recorded in each run's metrics.json (machine.concurrent)
     if backend == 'local':
         if workers <= 1:
-            results = (_execute(c, str(runs_dir/c['id']), executor, device) for c in todo)
+            results = (_execute(c, str(runs_dir/c['id']), executor, device, mode) for c in todo)
             for cid, err in results: status[cid] = 'failed' if err else 'ran'; errors[cid] = err; bar.update()
         else:
             import multiprocessing as mp   # spawn: safe with CUDA in the workers
             with ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn')) as pool:
-                futs = [pool.submit(_execute, c, str(runs_dir/c['id']), executor, device) for c in todo]
+                futs = [pool.submit(_execute, c, str(runs_dir/c['id']), executor, device, mode) for c in todo]
                 for f in as_completed(futs):
                     cid, err = f.result(); status[cid] = 'failed' if err else 'ran'; errors[cid] = err; bar.update()
     else:
@@ -269,7 +294,7 @@ def run_grid(spec:dict, runs_dir:str|Path, backend:str='local', workers:int=2, e
         if not ray.is_initialized():
             ray.init(address=address, num_cpus=None if address else workers, include_dashboard=False, log_to_driver=False)
         task = ray.remote(num_gpus=gpus_per_run, num_cpus=1)(_execute)
-        refs = {task.remote(c, str(runs_dir/c['id']), executor, device): c['id'] for c in todo}
+        refs = {task.remote(c, str(runs_dir/c['id']), executor, device, mode): c['id'] for c in todo}
         pending = list(refs)
         while pending:
             done, pending = ray.wait(pending, num_returns=1)
@@ -458,6 +483,11 @@ def main(argv=None):
     g.add_argument('--workers', type=int, default=2); g.add_argument('--executor', default='papermill', choices=['papermill', 'direct'])
     g.add_argument('--device'); g.add_argument('--gpus-per-run', type=float, default=0.0)
     g.add_argument('--best', help='JSON written by `negstudy hpo`: tuned settings per dataset/model/sampler')
+    gm = g.add_mutually_exclusive_group()
+    gm.add_argument('--continue', dest='mode', action='store_const', const='continue',
+                    help='only cells with a checkpoint that are not finished (killed, or ended by their time budget): run them to their own stopping rule, no budget')
+    gm.add_argument('--stop-now', dest='mode', action='store_const', const='stop_now',
+                    help='only those cells: end each at its checkpoint and test its best weights so far')
     r = sub.add_parser('report', help='aggregate a runs folder and draw the figures')
     r.add_argument('runs'); r.add_argument('--figures', required=True); r.add_argument('--k', type=int, default=10)
     rn = sub.add_parser('run', help='run one cell: a YAML/JSON mapping of dataset, model, sampler, loss, seed, *_kw, train')
@@ -472,7 +502,7 @@ def main(argv=None):
             tuned = json.loads(Path(a.best).read_text()) if a.best else None
             spec = load_spec(a.spec, datasets=[a.dataset] if a.dataset else None, tuned=tuned)
             runs = a.runs or f"runs/{spec['name']}-{a.dataset or 'all'}"
-            st = run_grid(spec, runs, a.backend, a.workers, a.executor, a.device, a.address, a.gpus_per_run)
+            st = run_grid(spec, runs, a.backend, a.workers, a.executor, a.device, a.address, a.gpus_per_run, mode=a.mode)
             print(st.status.value_counts().to_string())
             for _, row in st[st.status == 'failed'].iterrows(): print(f"FAILED {row.id} ({row.sampler}, seed {row.seed}): {row.error}")
             return 1 if (st.status == 'failed').any() else 0

@@ -8,6 +8,7 @@ Docs: https://negstudy.github.io/negstudy/train.html.md"""
 from __future__ import annotations
 import io, time, copy
 from dataclasses import dataclass, field, asdict
+from functools import partial
 from pathlib import Path
 import numpy as np
 import torch
@@ -20,9 +21,19 @@ from .models import make_model
 from .metrics import rank_targets, ranking_metrics, band_metrics, coverage_popularity
 
 # %% auto #0
-__all__ = ['CONVENTIONS', 'SELECT', 'evaluate', 'feedback_sequences', 'feedback_rows', 'FitResult', 'check_combination', 'fit']
+__all__ = ['SELECT', 'CONVENTIONS', 'encode_last', 'evaluate', 'feedback_sequences', 'feedback_rows', 'TrainRows',
+           'training_rows', 'sampled_loss', 'train_step', 'RunState', 'save_checkpoint', 'load_checkpoint', 'FitResult',
+           'check_combination', 'fit']
 
 # %% ../nbs/07_train.ipynb #22fb8dd0
+def encode_last(net, users:np.ndarray, offsets:np.ndarray, items:np.ndarray, L:int, dev, events:tuple|None=None) -> torch.Tensor:
+    """Each user's state after their whole history (B, d): a sequence model reads the last `L` items (or, `events` =
+    `feedback_sequences(...)`, the last `L` typed events) and keeps its last position; MF reads the user id."""
+    if net.sequential and events is not None:
+        return net.encode(*(torch.as_tensor(padded_history(events[0], a, users, L), device=dev) for a in events[1:]))[:, -1]
+    if net.sequential: return net.encode(torch.as_tensor(padded_history(offsets, items, users, L), device=dev))[:, -1]
+    return net.encode(torch.as_tensor(users, device=dev))[:, 0]
+
 @torch.no_grad()
 def evaluate(model, sp:Split, stage:str='test', ks=(10, 20), filter_train:bool=True, band:np.ndarray|None=None,
              counts:np.ndarray|None=None, average:str='user', max_len:int=200, batch:int=512,
@@ -39,7 +50,7 @@ def evaluate(model, sp:Split, stage:str='test', ks=(10, 20), filter_train:bool=T
     counts = sp.train.item_counts() if counts is None else counts
     band = bands(counts) if band is None else band
     offsets, items = hist.sequences()
-    if feedback_inputs: ev_off, ev_items, ev_kinds = feedback_sequences(sp.history(stage))   # the input; filtering stays on positives
+    events = feedback_sequences(sp.history(stage)) if feedback_inputs else None   # the input; filtering stays on positives
     users = np.unique(tgt.user)
     if len(users) == 0: raise ConfigError(f"{stage}: no targets to evaluate")
     # targets sorted by user, as (row-in-users, item)
@@ -49,7 +60,7 @@ def evaluate(model, sp:Split, stage:str='test', ks=(10, 20), filter_train:bool=T
     k_max = min(k_max, n_items)
     # a padding-invariant sequence model gets batches of similar history lengths, each trimmed to its longest history
     trim = model.sequential and getattr(model, 'pad_invariant', False)
-    off_in = ev_off if feedback_inputs else offsets
+    off_in = events[0] if feedback_inputs else offsets
     lens = np.minimum(off_in[users + 1] - off_in[users], max_len)
     order = np.argsort(lens, kind='stable') if trim else np.arange(len(users))
     pos_in_order = np.empty(len(users), np.int64); pos_in_order[order] = np.arange(len(users))
@@ -57,10 +68,7 @@ def evaluate(model, sp:Split, stage:str='test', ks=(10, 20), filter_train:bool=T
     for a in range(0, len(users), batch):
         oc = order[a:a + batch]; ub = users[oc]
         L = max(int(lens[oc].max()), 1) if trim else max_len
-        if model.sequential and feedback_inputs:
-            h = model.encode(*(torch.as_tensor(padded_history(ev_off, arr, ub, L), device=dev) for arr in (ev_items, ev_kinds)))[:, -1]
-        elif model.sequential: h = model.encode(torch.as_tensor(padded_history(offsets, items, ub, L), device=dev))[:, -1]
-        else: h = model.encode(torch.as_tensor(ub, device=dev))[:, 0]
+        h = encode_last(model, ub, offsets, items, L, dev, events)
         sel = (t_at >= a) & (t_at < a + batch)
         tr, ti = torch.as_tensor(t_at[sel] - a, device=dev), torch.as_tensor(t_item[sel], device=dev)
         hr, hi = history_pairs(offsets, items, ub, dev) if filter_train else (None, None)
@@ -97,6 +105,177 @@ def feedback_rows(x:Interactions, max_len:int) -> dict:
     inp = pad(s.item[e]); real = inp > 0
     return dict(users=users, inp=inp, types=pad(s.kind[e].astype(np.int64)), tgt=np.where(real, pad(s.item[after[e]]), 0),
                 at=np.where(real, pad(rank[after[e]]), -1))
+
+# %% ../nbs/07_train.ipynb #cd316112
+def _batches(n:int, bs:int, gen:torch.Generator, min_last:int=1):
+    "Shuffled batches of `bs`; a last batch smaller than `min_last` joins the one before it."
+    perm = torch.randperm(n, generator=gen).numpy()
+    out = [perm[i:i + bs] for i in range(0, n, bs)]
+    if len(out) > 1 and len(out[-1]) < min_last: out[-2:] = [np.concatenate(out[-2:])]
+    return out
+
+def _length_batches(lens:np.ndarray, bs:int, gen:torch.Generator, min_last:int=1, group:int=16):
+    """Batches of similar lengths: shuffle, sort each run of `group` batches by length, cut, shuffle the batch order.
+    Each batch can then be trimmed to its longest sequence; which users share a batch still changes every epoch."""
+    perm = torch.randperm(len(lens), generator=gen).numpy(); out = []
+    for a in range(0, len(perm), bs * group):
+        c = perm[a:a + bs * group]; c = c[np.argsort(lens[c], kind='stable')]
+        out += [c[i:i + bs] for i in range(0, len(c), bs)]
+    small = [k for k, b in enumerate(out) if len(b) < min_last]
+    for k in reversed(small):   # a batch too small for in-batch sampling joins its neighbour (same length group)
+        if len(out) > 1: j = k - 1 if k > 0 else k + 1; out[j] = np.concatenate([out[j], out[k]]); del out[k]
+    return [out[i] for i in torch.randperm(len(out), generator=gen).tolist()]
+
+@dataclass
+class TrainRows:
+    "What one epoch goes through: a row per training unit — a user's history (sequence models) or a (user, item) pair (MF)."
+    u: torch.Tensor                  # (n,) each row's user
+    x: torch.Tensor                  # (n, L) input items, left-padded (sequence models); the users again (MF)
+    tgt: torch.Tensor                # (n, L) the next positive at each position, 0 = padding; (n, 1) for MF
+    types: torch.Tensor|None = None  # (n, L) the input's feedback kinds (feedback_inputs)
+    at: torch.Tensor|None = None     # like tgt: each target's index among the user's positives (samplers that place targets in time)
+    lens: np.ndarray|None = None     # (n,) real input lengths (sequence models)
+
+    def __len__(self): return len(self.u)
+
+    def batches(self, bs:int, gen:torch.Generator, trim:bool=False, min_last:int=1, device=None):
+        "One epoch of shuffled batches (dicts of u, x, tgt, types, at on `device`); `trim`: similar lengths, cut to the longest."
+        for idx in (_length_batches(self.lens, bs, gen, min_last) if trim else _batches(len(self), bs, gen, min_last)):
+            L = int(self.lens[idx].max()) if trim else None   # the batch's longest sequence: the rest is padding
+            take = lambda t: None if t is None else (t[idx, -L:] if trim else t[idx]).to(device)
+            yield dict(u=self.u[idx].to(device), x=take(self.x), tgt=take(self.tgt), types=take(self.types), at=take(self.at))
+
+def training_rows(train:Interactions, sequential:bool, max_len:int=200, feedback_inputs:bool=False, at:bool=False) -> TrainRows:
+    "The rows `fit` trains on; `at=True` adds each target's index among its user's positives (for `explicit_near`)."
+    pos = train.positives(); offsets, items = pos.sequences()
+    if sequential and feedback_inputs:   # the whole event stream as input, the next positive as target
+        fr = feedback_rows(train, max_len)
+        return TrainRows(*(torch.as_tensor(fr[k]) for k in ('users', 'inp', 'tgt', 'types')), torch.as_tensor(fr['at']) if at else None,
+                         (fr['inp'] > 0).sum(1))
+    if sequential:
+        users = np.flatnonzero(np.diff(offsets) >= 2)   # need one input and one target
+        inp = torch.as_tensor(padded_history(offsets, items, users, max_len, drop_last=1))
+        tgt = torch.where(inp > 0, torch.as_tensor(padded_history(offsets, items, users, max_len)), 0)
+        tgt[:, -1] = torch.as_tensor(items[offsets[users + 1] - 1])   # the last target always exists
+        ta = torch.where(tgt > 0, torch.as_tensor(padded_history(offsets, np.arange(len(items)), users, max_len)), -1) if at else None
+        return TrainRows(torch.as_tensor(users), inp, tgt, None, ta, (inp > 0).sum(1).numpy())
+    u = torch.as_tensor(pos.user); ta = None
+    if at:   # each pair's index among the positives sorted by user, then order
+        srt = np.lexsort((pos.order, pos.user)); rk = np.empty(len(srt), np.int64); rk[srt] = np.arange(len(srt)); ta = torch.as_tensor(rk)[:, None]
+    return TrainRows(u, u, torch.as_tensor(pos.item)[:, None], None, ta)
+
+# %% ../nbs/07_train.ipynb #7f198957
+def _uses_batch(s) -> bool:
+    "Does sampler `s` (or its pool sampler, or one of its candidates) draw from the batch's targets?"
+    from negstudy.samplers import InBatch
+    return s is not None and (isinstance(s, InBatch) or _uses_batch(getattr(s, 'base', None))
+                              or any(_uses_batch(c) for c in getattr(s, 'cands', [])))
+
+def sampled_loss(net, lossf, h, u, tgt, mask, ps, neg, l2:float=0.0, amp:bool=False):
+    "The loss of one batch's positives `ps` against its negatives `neg` (+ BPR's `l2` on the rows the batch touched)."
+    ns = net.score(h, neg.ids)
+    if amp: ps, ns = ps.float(), ns.float()   # losses in float32 (gBCE's positive term in float64 inside)
+    lq = None if neg.log_q is None else neg.log_q if neg.log_q.dim() == 3 else neg.log_q[:, None, :]
+    w = None if neg.weight is None else (neg.weight if neg.weight.dim() == 3 else neg.weight[:, None, :])
+    l = lossf(ps, ns, mask, hit_mask(neg.ids, tgt), lq, w)
+    if l2:   # the rows this batch used: positives, negatives and (MF) the users; other rows are left alone
+        sq = lambda e: (e ** 2).sum(-1).mean()
+        l = l + l2 * (sq(net.item_emb(tgt[mask])) + sq(net.item_emb(neg.ids)) + (0 if net.sequential else sq(h)))
+    return l
+
+def train_step(net, opt, b:dict, lossf, smp=None, step:int=0, l2:float=0.0, amp:bool=False) -> tuple[float, int|None]:
+    """One optimiser step on batch `b` (from `TrainRows.batches`): the step by hand above, plus bf16 autocast (`amp`), BPR's
+    `l2`, `full_ce` when there is no sampler, and the sampler's `after_step` hook. Returns the loss and the negatives per position."""
+    x, u, tgt = b['x'], b['u'], b['tgt']
+    with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=amp):
+        h = net.encode(x) if b.get('types') is None else net.encode(x, b['types'])
+        mask = tgt > 0; n_neg = None
+        if smp is None:   # full_ce: the whole catalogue, real positions only
+            l = full_ce(net.score_all(h[mask], slice(1, None)), tgt[mask], mask[mask], padding_column=False)
+        else:
+            ps = net.score(h, tgt[..., None]).squeeze(-1)
+            at = {} if b.get('at') is None else dict(at=b['at'])
+            neg = smp.sample(u, tgt, score_fn=lambda ids: net.score(h.detach(), ids), pos_scores=ps.detach(), **at)
+            l = sampled_loss(net, lossf, h, u, tgt, mask, ps, neg, l2, amp); n_neg = int(neg.ids.shape[-1])
+    opt.zero_grad(set_to_none=True); l.backward(); opt.step()
+    if smp is not None:   # a sampler that learns does so here, on this batch, weights just updated
+        smp.after_step(step, net, dict(x=x, u=u, tgt=tgt, mask=mask), partial(sampled_loss, net, lossf, l2=l2, amp=amp))
+    return l.item(), n_neg
+
+# %% ../nbs/07_train.ipynb #b8568e90
+SELECT = ('ndcg', 'hr', 'recall')   # selection metrics: <name>@<K>, or 'mrr'
+
+def _parse_select(select:str) -> tuple[str, int]:
+    "'ndcg@10' -> ('ndcg', 10); 'mrr' -> ('mrr', 10); a clear error for anything else."
+    if select == 'mrr': return 'mrr', 10
+    name, _, k = str(select).partition('@')
+    if name not in SELECT or not k.isdigit() or int(k) < 1:
+        raise ConfigError(f"select={select!r}: give <metric>@<K> with metric one of {list(SELECT)} and K >= 1 "
+                          "(e.g. 'ndcg@10', 'hr@20'), or 'mrr'")
+    return name, int(k)
+
+@dataclass
+class RunState:
+    "Where a run stands: its history, the best validation score and its weights, patience spent, counters (all checkpointed)."
+    hist: list = field(default_factory=list); best: float = -1.0; best_state: bytes|None = None; best_epoch: int = 0
+    bad: int = 0; steps: int = 0; train_s: float = 0.0; seen: int = 0
+    epoch: int = 0; prior_s: float = 0.0   # the last finished epoch, and the wall time earlier calls spent (a resumed run)
+
+    def observe(self, epoch:int, score:float, net) -> bool:
+        "A validation score: a new best keeps the weights (serialised) and resets patience; otherwise patience counts one."
+        if score > self.best:
+            self.best, self.best_epoch, self.bad = score, epoch, 0
+            buf = io.BytesIO(); torch.save(net.state_dict(), buf); self.best_state = buf.getvalue()
+            return True
+        self.bad += 1; return False
+
+# %% ../nbs/07_train.ipynb #827fbef7
+def _generators(obj, seen=None) -> list:
+    "Every `torch.Generator` reachable from `obj`'s attributes, in a fixed order (a sampler's random state)."
+    seen = set() if seen is None else seen
+    if id(obj) in seen: return []
+    seen.add(id(obj))
+    if isinstance(obj, torch.Generator): return [obj]
+    if isinstance(obj, (list, tuple)): return [g for o in obj for g in _generators(o, seen)]
+    if isinstance(obj, dict): return [g for k in sorted(obj, key=str) for g in _generators(obj[k], seen)]
+    if hasattr(obj, '__dict__') and not isinstance(obj, (torch.Tensor, np.ndarray, type)): return _generators(vars(obj), seen)
+    return []
+
+_TRAJECTORY = ('model', 'sampler', 'loss', 'batch_size', 'lr', 'weight_decay', 'l2', 'optimizer', 'max_len', 'model_kw',
+               'sampler_kw', 'loss_kw', 'seed', 'protocol', 'dataset', 'final', 'lr_step', 'lr_gamma', 'select',
+               'filter_seen', 'average', 'conventions', 'batching', 'init', 'feedback_inputs', 'precision')   # what a checkpoint must share with the run that resumes it
+CONVENTIONS = 2   # 2: negatives' weights sum to 1 per position x neg_weight, per-position negatives by default, exact log_q (issue 19)
+_OLD_DEFAULTS = {'l2': 0.0, 'optimizer': 'adam', 'final': False, 'lr_step': None, 'lr_gamma': 1.0, 'select': 'ndcg@10',
+                 'filter_seen': True, 'average': 'user', 'conventions': 1, 'batching': 'random', 'init': None,
+                 'feedback_inputs': False, 'precision': 'float32'}   # keys added after checkpoints were first written
+
+def save_checkpoint(path:Path, cfg:dict, rs:RunState, net, opt, sched, gens:list, smp, dev, wall_s:float):
+    "Everything a later call needs to go on exactly where this one is (weights, optimiser, schedule, every random state), atomically."
+    st = dict(cfg=cfg, epoch=rs.epoch, net=net.state_dict(), opt=opt.state_dict(), rng=torch.get_rng_state(),
+              sched=None if sched is None else sched.state_dict(),
+              cuda_rng=torch.cuda.get_rng_state(dev) if dev.type == 'cuda' else None,
+              gens=[g.get_state() for g in gens], hist=rs.hist, best=rs.best, best_epoch=rs.best_epoch, bad=rs.bad, steps=rs.steps,
+              train_s=rs.train_s, seen=rs.seen, wall_s=rs.prior_s + wall_s, sampler_state=smp.state_dict() if smp is not None else None,
+              best_state=None if rs.best_state is None else torch.frombuffer(bytearray(rs.best_state), dtype=torch.uint8))
+    with atomic_path(path) as tmp: torch.save(st, tmp)
+    write_json(Path(path).parent / 'history.json', dict(config=cfg, best_epoch=rs.best_epoch, history=rs.hist))
+
+def load_checkpoint(path:Path, cfg:dict, net, opt, sched, gens:list, smp, dev) -> RunState:
+    "Restore a checkpoint into the built run (refusing one another configuration wrote); its `RunState`."
+    st = torch.load(path, weights_only=True, map_location='cpu')
+    old = {k: st['cfg'].get(k, _OLD_DEFAULTS.get(k)) for k in _TRAJECTORY}
+    now = {k: cfg.get(k, _OLD_DEFAULTS.get(k)) for k in _TRAJECTORY}
+    diff = {k: (old[k], now[k]) for k in _TRAJECTORY if old[k] != now[k]}
+    if diff: raise ConfigError(f"{path}: written by another configuration {diff} (checkpoint, now); "
+                               "delete it, pass resume=False, or use another out_dir")
+    net.load_state_dict(st['net']); opt.load_state_dict(st['opt'])
+    if sched is not None and st.get('sched') is not None: sched.load_state_dict(st['sched'])
+    torch.set_rng_state(st['rng'])
+    if dev.type == 'cuda' and st.get('cuda_rng') is not None: torch.cuda.set_rng_state(st['cuda_rng'], dev)
+    for g, gs in zip(gens, st['gens'], strict=True): g.set_state(gs)
+    if smp is not None and st.get('sampler_state'): smp.load_state_dict(st['sampler_state'])
+    return RunState(st['hist'], st['best'], None if st['best_state'] is None else st['best_state'].numpy().tobytes(), st['best_epoch'],
+                    st['bad'], st['steps'], st['train_s'], st['seen'], st['epoch'], st.get('wall_s', 0.0))   # wall_s: absent in early checkpoints
 
 # %% ../nbs/07_train.ipynb #605a714e
 @dataclass
@@ -138,14 +317,10 @@ class FitResult:
             if ((uid < 1) | (uid > x.n_users)).any(): raise ConfigError(f"internal user ids must be in 1..{x.n_users}")
         net = self.model; was = net.training; net.eval(); dev = next(net.parameters()).device
         offsets, items = x.positives().sequences(); out = []
-        typed = net.sequential and self.config.get('feedback_inputs', False)
-        if typed: ev = feedback_sequences(x)   # a model fitted on feedback inputs reads the whole typed stream
+        events = feedback_sequences(x) if net.sequential and self.config.get('feedback_inputs', False) else None   # a model fitted on feedback inputs reads the typed stream
         for a in range(0, len(uid), 512):
             ub = uid[a:a + 512]
-            if typed: h = net.encode(*(torch.as_tensor(padded_history(ev[0], arr, ub, self.config.get('max_len', 200)), device=dev) for arr in ev[1:]))[:, -1]
-            elif net.sequential:
-                h = net.encode(torch.as_tensor(padded_history(offsets, items, ub, self.config.get('max_len', 200)), device=dev))[:, -1]
-            else: h = net.encode(torch.as_tensor(ub, device=dev))[:, 0]
+            h = encode_last(net, ub, offsets, items, self.config.get('max_len', 200), dev, events)
             s = net.score_all(h).float(); s[:, 0] = float('-inf')
             if exclude_seen: hr, hi = history_pairs(offsets, items, ub, dev); s[hr, hi] = float('-inf')
             top = torch.topk(s, min(k, x.n_items), 1)
@@ -177,60 +352,7 @@ class FitResult:
         return cls(st['history'], st['best_epoch'], st['valid'], st['test'], st['wall_s'], st['train_s'], st['seqs_per_s'],
                    st['device'], c, net, st['stopped'], split=sp)
 
-def _batches(n:int, bs:int, gen:torch.Generator, min_last:int=1):
-    "Shuffled batches of `bs`; a last batch smaller than `min_last` joins the one before it."
-    perm = torch.randperm(n, generator=gen).numpy()
-    out = [perm[i:i + bs] for i in range(0, n, bs)]
-    if len(out) > 1 and len(out[-1]) < min_last: out[-2:] = [np.concatenate(out[-2:])]
-    return out
-
-def _length_batches(lens:np.ndarray, bs:int, gen:torch.Generator, min_last:int=1, group:int=16):
-    """Batches of similar lengths: shuffle, sort each run of `group` batches by length, cut, shuffle the batch order.
-    Each batch can then be trimmed to its longest sequence; which users share a batch still changes every epoch."""
-    perm = torch.randperm(len(lens), generator=gen).numpy(); out = []
-    for a in range(0, len(perm), bs * group):
-        c = perm[a:a + bs * group]; c = c[np.argsort(lens[c], kind='stable')]
-        out += [c[i:i + bs] for i in range(0, len(c), bs)]
-    small = [k for k, b in enumerate(out) if len(b) < min_last]
-    for k in reversed(small):   # a batch too small for in-batch sampling joins its neighbour (same length group)
-        if len(out) > 1: j = k - 1 if k > 0 else k + 1; out[j] = np.concatenate([out[j], out[k]]); del out[k]
-    return [out[i] for i in torch.randperm(len(out), generator=gen).tolist()]
-
-def _uses_batch(s) -> bool:
-    "Does sampler `s` (or its pool sampler, or one of its candidates) draw from the batch's targets?"
-    from negstudy.samplers import InBatch
-    return s is not None and (isinstance(s, InBatch) or _uses_batch(getattr(s, 'base', None))
-                              or any(_uses_batch(c) for c in getattr(s, 'cands', [])))
-
-def _generators(obj, seen=None) -> list:
-    "Every `torch.Generator` reachable from `obj`'s attributes, in a fixed order (a sampler's random state)."
-    seen = set() if seen is None else seen
-    if id(obj) in seen: return []
-    seen.add(id(obj))
-    if isinstance(obj, torch.Generator): return [obj]
-    if isinstance(obj, (list, tuple)): return [g for o in obj for g in _generators(o, seen)]
-    if isinstance(obj, dict): return [g for k in sorted(obj, key=str) for g in _generators(obj[k], seen)]
-    if hasattr(obj, '__dict__') and not isinstance(obj, (torch.Tensor, np.ndarray, type)): return _generators(vars(obj), seen)
-    return []
-
-_TRAJECTORY = ('model', 'sampler', 'loss', 'batch_size', 'lr', 'weight_decay', 'l2', 'optimizer', 'max_len', 'model_kw',
-               'sampler_kw', 'loss_kw', 'seed', 'protocol', 'dataset', 'final', 'lr_step', 'lr_gamma', 'select',
-               'filter_seen', 'average', 'conventions', 'batching', 'init', 'feedback_inputs', 'precision')   # what a checkpoint must share with the run that resumes it
-CONVENTIONS = 2   # 2: negatives' weights sum to 1 per position x neg_weight, per-position negatives by default, exact log_q (issue 19)
-_OLD_DEFAULTS = {'l2': 0.0, 'optimizer': 'adam', 'final': False, 'lr_step': None, 'lr_gamma': 1.0, 'select': 'ndcg@10',
-                 'filter_seen': True, 'average': 'user', 'conventions': 1, 'batching': 'random', 'init': None,
-                 'feedback_inputs': False, 'precision': 'float32'}   # keys added after checkpoints were first written
-SELECT = ('ndcg', 'hr', 'recall')   # selection metrics: <name>@<K>, or 'mrr'
-
-def _parse_select(select:str) -> tuple[str, int]:
-    "'ndcg@10' -> ('ndcg', 10); 'mrr' -> ('mrr', 10); a clear error for anything else."
-    if select == 'mrr': return 'mrr', 10
-    name, _, k = str(select).partition('@')
-    if name not in SELECT or not k.isdigit() or int(k) < 1:
-        raise ConfigError(f"select={select!r}: give <metric>@<K> with metric one of {list(SELECT)} and K >= 1 "
-                          "(e.g. 'ndcg@10', 'hr@20'), or 'mrr'")
-    return name, int(k)
-
+# %% ../nbs/07_train.ipynb #028caeb0
 def check_combination(model:str, sampler:str|None, loss:str, sampler_kw:dict|None=None, loss_kw:dict|None=None, protocol:str='',
                       future_context:bool=False):
     "Refuse a model / sampler / loss / split combination that would not compute what it says, naming the parts and the fix."
@@ -253,6 +375,7 @@ def check_combination(model:str, sampler:str|None, loss:str, sampler_kw:dict|Non
         raise ConfigError(f"protocol 'random' holds out random events, so sequence model {model!r} would read the future as "
                           "context; use protocol 'loo' or 'temporal' (or pass future_context=True to accept it knowingly)")
 
+# %% ../nbs/07_train.ipynb #5884f362
 def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epochs:int=50, batch_size:int=128,
         lr:float=1e-3, weight_decay:float=0.0,
         l2:float=0.0, # BPR's regulariser: l2 * mean squared norm of the embeddings this batch touched (see below)
@@ -276,11 +399,12 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         feedback_inputs:bool=False, # sequence models: the input is the whole event stream (positives, skips, dislikes …) with a feedback-type embedding; targets stay the next positive
         ) -> FitResult:
     "Train a model with a negative sampler and a loss; early-stop on a validation metric; test with the best weights."
+    args = dict(locals())   # this call's arguments, for the refit
     t0 = time.time(); dev = get_device(device)
     inst = sampler if isinstance(sampler, Sampler) else None   # a sampler given as an instance (its own seed and settings)
     if inst is not None:
         if sampler_kw: raise ConfigError("give a sampler instance its settings when you build it, not through sampler_kw")
-        sampler = inst.name
+        sampler = inst.name; args['sampler'] = copy.deepcopy(inst)   # the refit gets it as it was given, unused
     if not l2 >= 0: raise ConfigError(f"l2 must be >= 0 (got {l2!r})")
     check_choice('optimizer', optimizer, ['adam', 'sgd']); check_choice('average', average, ['user', 'interaction'])
     sel_name, sel_k = _parse_select(select)
@@ -321,148 +445,78 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     if smp is not None:   # what the sampler and the loss actually do, defaults included
         cfg['effective'] = dict(share=smp.share, n_neg=smp.n_neg, exclude_positives=smp.exclude,
                                 neg_weight=float((loss_kw or {}).get('neg_weight', 1.0)), log_q=smp.exact_log_q)
-    learns = smp is not None and smp.learns   # a sampler that learns from validation during training (AutoSample)
-    if learns and (final or refit):
-        raise ConfigError(f"sampler {sampler!r} learns its mixture on the validation split, which a final / refit run trains on; "
-                          "refit with the sampler it chose instead")
+        if smp.learns and (final or refit):   # a sampler that learns from validation during training (AutoSample)
+            raise ConfigError(f"sampler {sampler!r} learns its mixture on the validation split, which a final / refit run trains on; "
+                              "refit with the sampler it chose instead")
     opt = (torch.optim.Adam if optimizer == 'adam' else torch.optim.SGD)(net.parameters(), lr=lr, weight_decay=weight_decay)
     sched = torch.optim.lr_scheduler.StepLR(opt, lr_step, lr_gamma) if lr_step else None
     gen = torch_gen(seed, 'batches')
-    pos = train.positives(); offsets, items = pos.sequences()
-    needs_at = getattr(smp, 'needs_at', False)   # a sampler that places each target in time (explicit_near) gets its index `at`
-    if net.sequential and feedback_inputs:
-        fr = feedback_rows(train, max_len); users = fr['users']
-        inp_all, typ_all, tgt_all, at_all = (torch.as_tensor(fr[k]) for k in ('inp', 'types', 'tgt', 'at'))
-    elif net.sequential:
-        users = np.flatnonzero(np.diff(offsets) >= 2)                  # need one input and one target
-        inp_all = torch.as_tensor(padded_history(offsets, items, users, max_len, drop_last=1))
-        tgt_all = torch.as_tensor(padded_history(offsets, items, users, max_len))
-        tgt_all = torch.where(inp_all > 0, tgt_all, 0)
-        tgt_all[:, -1] = torch.as_tensor(items[offsets[users + 1] - 1])   # the last target always exists
-        if needs_at: at_all = torch.where(tgt_all > 0, torch.as_tensor(padded_history(offsets, np.arange(len(items)), users, max_len)), -1)
+    rows = training_rows(train, net.sequential, max_len, feedback_inputs, at=getattr(smp, 'needs_at', False))
     if net.sequential:
-        units = len(users); in_len = (inp_all > 0).sum(1).numpy()
         if batching == 'auto': batching = 'length' if getattr(net, 'pad_invariant', False) else 'random'
         if batching == 'length' and not getattr(net, 'pad_invariant', False):
             raise ConfigError(f"batching='length' trims each batch's padding, which changes what {model!r} computes with "
                               f"{model_kw or {}}: use a padding-invariant model (SASRec with pad_mask=True, GRU4Rec) or batching='random'")
-        cfg['batching'] = batching   # what was used
-    else:
-        pu, pi = torch.as_tensor(pos.user), torch.as_tensor(pos.item); units = len(pu); cfg['batching'] = batching = 'random'
-        if needs_at:   # each pair's index among the positives sorted by user, then order
-            srt = np.lexsort((pos.order, pos.user)); rk = np.empty(len(srt), np.int64); rk[srt] = np.arange(len(srt)); at_all = torch.as_tensor(rk)
-    def sampled_loss(h, u, tgt, mask, ps, neg):
-        "The sampled loss of one batch's negatives (+ BPR's l2 on the rows it touched)."
-        ns = net.score(h, neg.ids)
-        if amp: ps, ns = ps.float(), ns.float()   # losses in float32 (gBCE's positive term in float64 inside)
-        lq = None if neg.log_q is None else neg.log_q if neg.log_q.dim() == 3 else neg.log_q[:, None, :]
-        w = None if neg.weight is None else (neg.weight if neg.weight.dim() == 3 else neg.weight[:, None, :])
-        l = lossf(ps, ns, mask, hit_mask(neg.ids, tgt), lq, w)
-        if l2:   # the rows this batch used: positives, negatives and (MF) the users; other rows are left alone
-            sq = lambda e: (e ** 2).sum(-1).mean()
-            l = l + l2 * (sq(net.item_emb(tgt[mask])) + sq(net.item_emb(neg.ids)) + (0 if net.sequential else sq(h)))
-        return l
-    if smp is not None: smp.on_fit_start(net, sp, offsets, items, max_len, dev)   # a learning sampler prepares (e.g. its validation set)
+    else: batching = 'random'
+    cfg['batching'] = batching   # what was used
+    if smp is not None: smp.on_fit_start(net, sp, *train.positives().sequences(), max_len, dev)   # a learning sampler prepares (e.g. its validation set)
     counts = sp.train.item_counts(); band = bands(counts)   # bands from train alone, also in a final run
-    fkw = dict(ks=ks, band=band, counts=counts, max_len=max_len, batch=eval_batch, average=average, filter_train=filter_seen)
-    if feedback_inputs: fkw['feedback_inputs'] = True
+    fkw = dict(ks=tuple(sorted({*ks, sel_k})), band=band, counts=counts, max_len=max_len, batch=eval_batch, average=average,
+               filter_train=filter_seen, **({'feedback_inputs': True} if feedback_inputs else {}))   # the final metrics include the selection metric's K
     vks = tuple(sorted({10, sel_k}))   # validation: the selection metric's K, and 10 for the history
-    fkw['ks'] = tuple(sorted({*ks, sel_k}))   # the final valid / test metrics include the selection metric
-    hist, best, best_state, best_epoch, bad = [], -1.0, None, 0, 0
-    steps = 0; train_s = 0.0; seen = 0; start = 1; prior_s = 0.0
     gens = [gen] + _generators(smp)
     ckpt = None if out_dir is None else Path(out_dir) / 'checkpoint.pt'
-    if ckpt is not None and resume and ckpt.exists():
-        st = torch.load(ckpt, weights_only=True, map_location='cpu')
-        old = {k: st['cfg'].get(k, _OLD_DEFAULTS.get(k)) for k in _TRAJECTORY}
-        now = {k: cfg.get(k, _OLD_DEFAULTS.get(k)) for k in _TRAJECTORY}
-        diff = {k: (old[k], now[k]) for k in _TRAJECTORY if old[k] != now[k]}
-        if diff: raise ConfigError(f"{ckpt}: written by another configuration {diff} (checkpoint, now); "
-                                   "delete it, pass resume=False, or use another out_dir")
-        net.load_state_dict(st['net']); opt.load_state_dict(st['opt'])
-        if sched is not None and st.get('sched') is not None: sched.load_state_dict(st['sched'])
-        torch.set_rng_state(st['rng'])
-        if dev.type == 'cuda' and st.get('cuda_rng') is not None: torch.cuda.set_rng_state(st['cuda_rng'], dev)
-        for g, gs in zip(gens, st['gens'], strict=True): g.set_state(gs)
-        hist, best, best_epoch, bad, steps, train_s, seen = (st[k] for k in ('hist', 'best', 'best_epoch', 'bad', 'steps', 'train_s', 'seen'))
-        best_state = None if st['best_state'] is None else st['best_state'].numpy().tobytes()
-        if smp is not None and st.get('sampler_state'): smp.load_state_dict(st['sampler_state'])
-        start = st['epoch'] + 1; prior_s = st.get('wall_s', 0.0)   # absent in checkpoints written before it was kept
-    def save_checkpoint(ep):
-        st = dict(cfg=cfg, epoch=ep, net=net.state_dict(), opt=opt.state_dict(), rng=torch.get_rng_state(),
-                  sched=None if sched is None else sched.state_dict(),
-                  cuda_rng=torch.cuda.get_rng_state(dev) if dev.type == 'cuda' else None,
-                  gens=[g.get_state() for g in gens], hist=hist, best=best, best_epoch=best_epoch, bad=bad, steps=steps,
-                  train_s=train_s, seen=seen, wall_s=prior_s + time.time() - t0, sampler_state=smp.state_dict() if smp is not None else None,
-                  best_state=None if best_state is None else torch.frombuffer(bytearray(best_state), dtype=torch.uint8))
-        with atomic_path(ckpt) as tmp: torch.save(st, tmp)
-        write_json(Path(out_dir) / 'history.json', dict(config=cfg, best_epoch=best_epoch, history=hist))
-    why = lambda out_of_time: ('patience' if bad >= patience else 'max_steps' if max_steps and steps >= max_steps
+    rs = load_checkpoint(ckpt, cfg, net, opt, sched, gens, smp, dev) if ckpt is not None and resume and ckpt.exists() else RunState()
+    start = rs.epoch + 1
+    why = lambda out_of_time: ('patience' if rs.bad >= patience else 'max_steps' if max_steps and rs.steps >= max_steps
                                else 'time_budget' if out_of_time else 'epochs')
     stopped = why(False)   # a resumed run may already be over
     bar = tqdm(range(start, epochs + 1 if stopped == 'epochs' else start), desc=f'{model}+{sampler}+{loss}',
                disable=not progress, initial=start - 1, total=epochs)
+    trim, min_last = net.sequential and batching == 'length', 2 if _uses_batch(smp) else 1   # in-batch sampling needs another row
     for ep in bar:
         net.train(); te = time.time(); tot = 0.0; nb = 0
-        ml = 2 if _uses_batch(smp) else 1   # in-batch sampling needs another row
-        trim = net.sequential and batching == 'length'
-        for idx in (_length_batches(in_len, batch_size, gen, ml) if trim else _batches(units, batch_size, gen, ml)):
-            if net.sequential:
-                Lb = int(in_len[idx].max()) if trim else max_len   # the batch's longest sequence: the rest is padding
-                x, tgt = inp_all[idx, -Lb:].to(dev), tgt_all[idx, -Lb:].to(dev); u = torch.as_tensor(users[idx], device=dev)
-            else: u, tgt = pu[idx].to(dev), pi[idx].to(dev)[:, None]; x = u
-            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp):   # precision='bfloat16': the model's forward in bf16
-                h = net.encode(x, typ_all[idx, -Lb:].to(dev)) if feedback_inputs else net.encode(x)
-                mask = tgt > 0
-                if loss == 'full_ce':
-                    l = full_ce(net.score_all(h[mask], slice(1, None)), tgt[mask], mask[mask], padding_column=False)   # real positions only
-                else:
-                    ps = net.score(h, tgt[..., None]).squeeze(-1)
-                    at = {} if not needs_at else dict(at=(at_all[idx, -Lb:] if net.sequential else at_all[idx][:, None]).to(dev))
-                    neg = smp.sample(u, tgt, score_fn=lambda ids: net.score(h.detach(), ids), pos_scores=ps.detach(), **at)
-                    cfg['effective'].setdefault('negatives_per_position', int(neg.ids.shape[-1]))   # what the loss really sees (a pool, blocks)
-                    l = sampled_loss(h, u, tgt, mask, ps, neg)
-            opt.zero_grad(set_to_none=True); l.backward(); opt.step()
-            if smp is not None: smp.after_step(steps, net, dict(x=x, u=u, tgt=tgt, mask=mask), sampled_loss)   # on this batch, weights just updated
-            tot += l.item(); nb += 1; steps += 1; seen += len(idx)
-            if max_steps and steps >= max_steps: break
+        for b in rows.batches(batch_size, gen, trim, min_last, dev):
+            lv, n_neg = train_step(net, opt, b, lossf, smp, rs.steps, l2, amp)
+            if n_neg is not None: cfg['effective'].setdefault('negatives_per_position', n_neg)   # what the loss really sees (a pool, blocks)
+            tot += lv; nb += 1; rs.steps += 1; rs.seen += len(b['u'])
+            if max_steps and rs.steps >= max_steps: break
         if sched is not None: sched.step()
-        train_s += time.time() - te
-        rec = dict(epoch=ep, loss=tot / max(nb, 1), train_s=round(train_s, 2))
+        rs.train_s += time.time() - te
+        rec = dict(epoch=ep, loss=tot / max(nb, 1), train_s=round(rs.train_s, 2))
         if smp is not None: rec.update(smp.record())   # e.g. a learned mixture's weights
-        stop = (max_steps and steps >= max_steps) or (time_budget_s and time.time() - t0 > time_budget_s)
-        if not final and (ep % eval_every == 0 or ep == epochs or stop):
+        stop = (max_steps and rs.steps >= max_steps) or (time_budget_s and time.time() - t0 > time_budget_s)
+        if not final and (ep % eval_every == 0 or ep == epochs or stop):   # validation: early stopping and the best weights
             v = evaluate(net, sp, 'valid', **{**fkw, 'ks': vks})
             rec.update(val_ndcg10=float(v['ndcg@10']), val_hr10=float(v['hr@10']), val_select=float(v[select]))
-            if rec['val_select'] > best:
-                best, best_epoch, bad = rec['val_select'], ep, 0
-                buf = io.BytesIO(); torch.save(net.state_dict(), buf); best_state = buf.getvalue()
-            else: bad += 1
-            bar.set_postfix(loss=f"{rec['loss']:.4f}", **{f'val_{select}': f"{v[select]:.4f}"}, best=f"{best:.4f}")
-        hist.append(rec)
-        if ckpt is not None and ('val_ndcg10' in rec if not final else ep % eval_every == 0 or ep == epochs or stop): save_checkpoint(ep)
-        if bad >= patience or stop: stopped = why(stop); break
-    if final:
+            rs.observe(ep, rec['val_select'], net)
+            bar.set_postfix(loss=f"{rec['loss']:.4f}", **{f'val_{select}': f"{v[select]:.4f}"}, best=f"{rs.best:.4f}")
+        rs.hist.append(rec); rs.epoch = ep
+        if ckpt is not None and ('val_ndcg10' in rec if not final else ep % eval_every == 0 or ep == epochs or stop):
+            save_checkpoint(ckpt, cfg, rs, net, opt, sched, gens, smp, dev, time.time() - t0)
+        if rs.bad >= patience or stop: stopped = why(stop); break
+    if final:   # no selection: the last weights
         if out_dir is not None:
             with atomic_path(Path(out_dir) / 'final.pt') as tmp: torch.save(net.state_dict(), tmp)
-            write_json(Path(out_dir) / 'history.json', dict(config=cfg, best_epoch=len(hist), history=hist))
+            write_json(Path(out_dir) / 'history.json', dict(config=cfg, best_epoch=len(rs.hist), history=rs.hist))
         test = evaluate(net, sp, 'test', **fkw); w = time.time() - t0
-        return FitResult(hist, len(hist), {}, test, w, train_s, seen / max(train_s, 1e-9), str(dev), cfg, net, stopped,
-                         wall_total_s=prior_s + w, split=sp)
-    if best_state is None: raise ConfigError(f"no validation ran (epochs={epochs}, checkpoint at epoch {start - 1})")
-    net.load_state_dict(torch.load(io.BytesIO(best_state), weights_only=True, map_location=dev))
+        return FitResult(rs.hist, len(rs.hist), {}, test, w, rs.train_s, rs.seen / max(rs.train_s, 1e-9), str(dev), cfg, net, stopped,
+                         wall_total_s=rs.prior_s + w, split=sp)
+    if rs.best_state is None: raise ConfigError(f"no validation ran (epochs={epochs}, checkpoint at epoch {start - 1})")
+    net.load_state_dict(torch.load(io.BytesIO(rs.best_state), weights_only=True, map_location=dev))
     if out_dir is not None:
-        with atomic_path(Path(out_dir) / 'best.pt') as tmp: tmp.write_bytes(best_state)
+        with atomic_path(Path(out_dir) / 'best.pt') as tmp: tmp.write_bytes(rs.best_state)
     valid, test = evaluate(net, sp, 'valid', **fkw), evaluate(net, sp, 'test', **fkw)
     info = None
     if refit and stopped != 'time_budget':   # a run cut by its budget is not finished: it refits when it is
-        r = fit(sp, model, sampler, loss, epochs=best_epoch, batch_size=batch_size, lr=lr, weight_decay=weight_decay, l2=l2, optimizer=optimizer,
-                max_len=max_len, model_kw=model_kw, sampler_kw=sampler_kw, loss_kw=loss_kw, device=dev, seed=seed,
-                progress=progress, ks=ks, eval_batch=eval_batch, average=average, final=True, select=select,
-                filter_seen=filter_seen, lr_step=lr_step, lr_gamma=lr_gamma, future_context=future_context, feedback_inputs=feedback_inputs, precision=precision, batching=batching,
-                out_dir=None if out_dir is None else Path(out_dir) / 'refit')   # its weights: refit/final.pt
-        info = dict(epochs=best_epoch, train_s=r.train_s, history=r.history, test_selection=test)
+        r = _refit(args, rs.best_epoch, dev, None if out_dir is None else Path(out_dir) / 'refit')   # its weights: refit/final.pt
+        info = dict(epochs=rs.best_epoch, train_s=r.train_s, history=r.history, test_selection=test)
         test, net = r.test, r.model
     w = time.time() - t0
-    return FitResult(hist, best_epoch, valid, test, w, train_s, seen / max(train_s, 1e-9), str(dev), cfg, net, stopped, info,
-                     prior_s + w, split=sp)
+    return FitResult(rs.hist, rs.best_epoch, valid, test, w, rs.train_s, rs.seen / max(rs.train_s, 1e-9), str(dev), cfg, net, stopped, info,
+                     rs.prior_s + w, split=sp)
+
+def _refit(args:dict, epochs:int, dev, out_dir) -> FitResult:
+    "A fresh model with the same settings and seed on train + valid for exactly `epochs` epochs, tested with its last weights."
+    keep = {k: v for k, v in args.items() if k not in ('patience', 'eval_every', 'max_steps', 'time_budget_s', 'init', 'resume', 'refit')}
+    return fit(**{**keep, 'epochs': epochs, 'device': dev, 'final': True, 'out_dir': out_dir})

@@ -33,13 +33,25 @@ def test_papermill_parameters_reach_the_run(tmp_path):
                   lr=0.002, train=json.dumps(dict(patience=2)), sampler_kw=json.dumps(dict(alpha=0.5, n_neg=2)),
                   model_kw=json.dumps(dict(d=8)), data_kw=json.dumps(dict(n_users=60, n_items=25, mean_len=8)),
                   loss_kw=json.dumps(dict(neg_weight=0.5)), out_dir=str(tmp_path / 'cell'), device='cpu')
-    # every parameter of the template but the former single-JSON `config` is set here (a new one must join this test)
-    assert set(pm.inspect_notebook(str(TEMPLATE))) - {'config'} == set(params)
+    # every parameter of the template but the former single-JSON `config` and `mode` (the next test) is set here (a new one must join this test)
+    assert set(pm.inspect_notebook(str(TEMPLATE))) - {'config', 'mode'} == set(params)
     pm.execute_notebook(str(TEMPLATE), str(tmp_path / 'run.ipynb'), progress_bar=False, parameters=params, cwd=str(tmp_path))
     m = json.loads((tmp_path / 'cell' / 'metrics.json').read_text())
     _expect(m, params)
     assert m['config']['train'] == dict(patience=2, epochs=1, max_len=10, batch_size=32, lr=0.002)
     assert m['device'] == 'cpu' and m['epochs_run'] == 1
+
+def test_papermill_mode_continues_a_budgeted_cell(tmp_path):
+    "`mode` reaches the run: a cell its time budget stopped after epoch 1 goes on to its last epoch, keeping its id."
+    import papermill as pm
+    params = dict(dataset='synthetic', sampler='uniform', seed=1, epochs=3, max_len=10, train=json.dumps(dict(time_budget_s=1e-9)),
+                  model_kw=json.dumps(dict(d=8)), data_kw=json.dumps(dict(n_users=60, n_items=25, mean_len=8)), out_dir=str(tmp_path / 'cell'))
+    run = lambda **kw: pm.execute_notebook(str(TEMPLATE), str(tmp_path / 'run.ipynb'), progress_bar=False, parameters={**params, **kw}, cwd=str(tmp_path))
+    run(); m1 = json.loads((tmp_path / 'cell' / 'metrics.json').read_text())
+    assert (m1['stopped'], m1['epochs_run']) == ('time_budget', 1) and (tmp_path / 'cell' / 'checkpoint.pt').exists()
+    run(mode='continue'); m2 = json.loads((tmp_path / 'cell' / 'metrics.json').read_text())
+    assert (m2['id'], m2['config'], m2['mode'], m2['stopped'], m2['epochs_run']) == (m1['id'], m1['config'], 'continue', 'epochs', 3)
+    assert not (tmp_path / 'cell' / 'checkpoint.pt').exists()
 
 def test_papermill_config_json_still_works(tmp_path):
     "The former form, one JSON `config`, still runs the cell it names (its keys win over the parameters)."
@@ -60,7 +72,8 @@ def test_runner_fills_the_template_parameters(tmp_path):
                               train=dict(epochs=1, lr=0.003, time_budget_s=600)))   # no max_len: fit's default, not the template's
     cell, = expand(spec)
     params = template_params(cell, tmp_path)
-    assert set(params) == set(pm.inspect_notebook(str(TEMPLATE))) - {'config'}
+    assert set(params) == set(pm.inspect_notebook(str(TEMPLATE))) - {'config', 'mode'}
+    assert template_params(cell, tmp_path, mode='stop_now')['mode'] == 'stop_now'   # only when set
     assert (params['epochs'], params['lr'], params['max_len'], json.loads(params['train'])) == (1, 0.003, None, dict(time_budget_s=600))
     st = run_grid(spec, tmp_path / 'runs', workers=1, executor='papermill', device='cpu', progress=False)
     assert list(st.status) == ['ran'], st.error.tolist()
