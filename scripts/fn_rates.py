@@ -1,6 +1,7 @@
 """Measured false-negative rates of a grid's samplers (issue 22): for each finished cell, rebuild its sampler and its
 trained model (best.pt), draw negatives for every training position, and count how often a negative is one of the user's
-own positives anywhere in the data (train, validation or test). Writes a CSV beside the runs.
+own positives anywhere in the data (train, validation or test) — on the simulated radio ('radio'), the probability that
+the user would like it (`Radio.p_like`, the exact false-negative rate). Writes a CSV beside the runs.
 
     NEGSTUDY_DATA=../shared/data python scripts/fn_rates.py results/sampler/ml-100k_apple [--out results/sampler/ml-100k_apple_fnr.csv]
 """
@@ -10,7 +11,7 @@ import pandas as pd, torch
 from negstudy.study import _data
 from negstudy.models import make_model
 from negstudy.samplers import make_sampler
-from negstudy.feedback import false_negative_rate, seen_positive
+from negstudy.feedback import false_negative_rate, seen_positive, radio
 
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument('runs'); ap.add_argument('--out'); a = ap.parse_args()
@@ -19,12 +20,18 @@ def main():
         m = json.loads(f.read_text()); c = m['config']; fc = m['fit_config']; best = f.parent / 'best.pt'
         if not best.exists(): print(f"skip {f.parent.name}: no best.pt (the trained weights are not committed; rerun the grid)"); continue
         sp = _data(c); x = sp.source
-        net = make_model(c['model'], x.n_items, x.n_users, max_len=fc['max_len'], **c['model_kw'])
+        if c['dataset'] == 'radio':   # the simulator knows the truth: the probability each user likes each song
+            kw = {k: v for k, v in c['data_kw'].items() if k not in ('protocol', 'test', 'valid', 'cold', 'kcore')}
+            truth = radio(**{'seed': 0, **kw}).p_like
+        else: truth = seen_positive(x)
+        net = make_model(c['model'], x.n_items, x.n_users, **({'max_len': fc['max_len']} if c['model'] != 'mf' else {}), **fc['model_kw'])
         net.load_state_dict(torch.load(best, weights_only=True)); net.eval()
         smp = make_sampler(c['sampler'], seed=c['seed'], **c['sampler_kw'])
         with torch.no_grad():
-            r = false_negative_rate(smp, sp, seen_positive(x), max_len=fc['max_len'], model=net if smp.needs_model else None)
-        rows.append(dict(sampler=c['sampler'], seed=c['seed'], fnr=round(r['fnr'], 5), negatives=r['negatives'], id=m['id']))
+            r = false_negative_rate(smp, sp, truth, max_len=fc['max_len'], model=net if smp.needs_model else None,
+                                    feedback_inputs=fc.get('feedback_inputs', False))
+        rows.append(dict(dataset=c['dataset'], sampler=c['sampler'], sampler_kw=json.dumps(c['sampler_kw'], sort_keys=True), seed=c['seed'],
+                         fnr=round(r['fnr'], 5), negatives=r['negatives'], real_share=round(r['real_share'], 4), id=m['id']))
         print(rows[-1])
     df = pd.DataFrame(rows)
     out = Path(a.out or Path(a.runs).with_name(Path(a.runs).name + '_fnr.csv')); df.to_csv(out, index=False); print('wrote', out)
