@@ -16,12 +16,13 @@ import pandas as pd
 from tqdm.auto import tqdm
 from .core import DataError, ConfigError, check_choice, rng, atomic_path
 from .core import data_dir as _data_dir
+from .metrics import gini
 
 # %% auto #0
-__all__ = ['POSITIVE', 'DATASETS', 'BAND_NAMES', 'Interactions', 'from_arrays', 'read_tokens', 'read_sequences', 'from_frame',
-           'read_table', 'load_table', 'load_inter', 'DatasetSpec', 'load', 'available', 'fetch', 'fetch_dataset',
-           'dedup', 'kcore', 'clip_length', 'Split', 'split', 'padded_history', 'csr_take', 'history_pairs', 'bands',
-           'synthetic', 'gini', 'stats', 'stats_table', 'plot_rank_frequency', 'write_stats']
+__all__ = ['POSITIVE', 'DATASETS', 'Interactions', 'from_arrays', 'read_tokens', 'read_sequences', 'from_frame', 'read_table',
+           'load_table', 'load_inter', 'DatasetSpec', 'load', 'available', 'fetch', 'fetch_dataset', 'dedup', 'kcore',
+           'clip_length', 'Split', 'split', 'padded_history', 'csr_take', 'history_pairs', 'bands', 'synthetic',
+           'stats', 'stats_table', 'plot_rank_frequency', 'write_stats']
 
 # %% ../nbs/01_data.ipynb #3937ef30
 POSITIVE = 0
@@ -544,8 +545,6 @@ def history_pairs(offsets:np.ndarray, items:np.ndarray, users:np.ndarray, device
     return torch.as_tensor(rows, device=device), torch.as_tensor(items[csr_take(offsets, users)], device=device)
 
 # %% ../nbs/01_data.ipynb #36d689a6
-BAND_NAMES = ('head', 'mid', 'tail')
-
 def bands(counts:np.ndarray, # training count of each item, index 0 = padding
           method:str='volume') -> np.ndarray:
     "Band of each item: 0 head, 1 mid, 2 tail (-1 for padding)."
@@ -605,12 +604,6 @@ def synthetic(n_users:int=2000, n_items:int=500, mean_len:float=30, min_len:int=
     return x
 
 # %% ../nbs/01_data.ipynb #059bc1d4
-def gini(counts:np.ndarray) -> float:
-    "Gini coefficient of non-negative counts (0 = all equal, → 1 = all on one)."
-    c = np.sort(np.asarray(counts, np.float64)); n = len(c)
-    if n == 0 or c.sum() == 0: return 0.0
-    return float(((2 * np.arange(1, n + 1) - n - 1) * c).sum() / (n * c.sum()))
-
 def stats(x:Interactions) -> dict:
     "Summary statistics of one dataset."
     cnt = x.item_counts(None)[1:]; pos_u = x.user_counts()[1:]; pos_u = pos_u[pos_u > 0]
