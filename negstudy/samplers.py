@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import Tensor
 from .core import ConfigError, check_choice, check_kwargs, torch_gen
-from .data import Interactions, POSITIVE
+from .data import Interactions, POSITIVE, csr_pairs
 
 # %% auto #0
 __all__ = ['SAMPLERS', 'WITH_FEEDBACK', 'Negatives', 'hit_mask', 'PositiveSet', 'Sampler', 'register', 'sampler_params',
@@ -48,8 +48,9 @@ class PositiveSet:
         self.n_items = n_items
         keys = np.unique(np.asarray(user, np.int64) * (n_items + 1) + np.asarray(item, np.int64))
         self.keys = torch.as_tensor(keys, device=device)
-        self.count = torch.as_tensor(np.bincount(keys // (n_items + 1), minlength=n_users + 1), device=device)
-        self.start = torch.cumsum(self.count, 0) - self.count   # user u's keys are keys[start[u]:start[u] + count[u]]
+        count = np.bincount(keys // (n_items + 1), minlength=n_users + 1)
+        self.count = torch.as_tensor(count, device=device)
+        self.offsets = torch.as_tensor(np.concatenate([[0], np.cumsum(count)]), device=device)   # user u's keys: keys[offsets[u]:offsets[u + 1]]
         self.dense = self.table = self.bloom = None
         if (n_users + 1) * (n_items + 1) <= dense_max_bytes:
             dense = np.zeros((n_users + 1) * (n_items + 1), bool); dense[keys] = True
@@ -93,9 +94,7 @@ class PositiveSet:
         return found[0] if len(found) == 1 else torch.sort(torch.cat(found)).values
     def pairs(self, users:Tensor) -> tuple[Tensor, Tensor]:
         "(row in `users`, item) of every training positive of each of `users` (no loop over users)."
-        lens = self.count[users]; rows = torch.repeat_interleave(torch.arange(len(users), device=users.device), lens)
-        first = torch.cumsum(lens, 0) - lens
-        idx = torch.repeat_interleave(self.start[users] - first, lens) + torch.arange(int(lens.sum()), device=users.device)
+        rows, idx = csr_pairs(self.offsets, users)
         return rows, self.keys[idx] % (self.n_items + 1)
     def contains(self, users:Tensor, items:Tensor) -> Tensor:
         "Elementwise: is `items` a training positive of `users` (broadcast)?"
