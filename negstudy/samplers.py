@@ -360,13 +360,13 @@ class Mixed(InBatch):
     def _draw_rows(self, rows):
         coin = torch.rand(rows.shape, generator=self.gen, device=self.device) < self.ratio
         ids = torch.randint(1, self.n_items + 1, rows.shape, generator=self.gen, device=self.device)
-        if coin.any(): ids[coin] = self._pool_rows(rows[coin])
+        ids[coin] = self._pool_rows(rows[coin])   # no coin for the batch: an empty draw, which takes no random numbers
         self._coin = coin
         return ids
     def _q_rows(self, rows, ids): return self.ratio * super()._q_rows(rows, ids) + (1 - self.ratio) / self.n_items
     def _draw(self, shape, users, targets):
         ids, lq = super()._draw(shape, users, targets)
-        self._from_batch = self._coin.float().mean().item()
+        self._from_batch = self._coin.float().mean()   # stays on the device: no sync per batch
         return ids, lq
     def _log_truncation(self, u, targets):
         m = self.ratio * self._rejected_mass(u, targets) + (1 - self.ratio) * self.positives.count[u].double() / self.n_items
