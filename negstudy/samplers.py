@@ -218,8 +218,6 @@ def sampler_params(cls) -> list[str]:
 
 def make_sampler(name:str, **kw) -> Sampler:
     "Build a sampler by its registry name."
-    if name not in SAMPLERS:
-        import negstudy.hard, negstudy.autosample  # noqa: F401  (register the model-aware samplers and AutoSample)
     cls = SAMPLERS[check_choice('sampler', name, SAMPLERS)]
     return cls(**check_kwargs(f"sampler {name!r}", kw, sampler_params(cls)))
 
