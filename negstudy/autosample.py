@@ -1,4 +1,4 @@
-"""AutoSample: a learned mixture of negative samplers; its search prunes the losers, a retrain (warm or from scratch) follows, and its cost is counted against trying every sampler.
+"""AutoSample: a learned mixture of negative samplers whose search prunes the losers, and the count of the scores its negatives cost.
 
 Docs: https://negstudy.github.io/negstudy/mixture.html.md"""
 
@@ -7,20 +7,16 @@ Docs: https://negstudy.github.io/negstudy/mixture.html.md"""
 # %% ../nbs/09_mixture.ipynb #6ef46a18
 from __future__ import annotations
 import time
-from dataclasses import dataclass
-from pathlib import Path
 import numpy as np
-import pandas as pd
 import torch
 from torch import Tensor
-from .core import ConfigError, check_choice, get_device
+from .core import ConfigError, check_choice
 from .samplers import Sampler, Negatives, register, make_sampler
 from .data import padded_history, history_pairs
 from .losses import full_ce
-from .train import fit, FitResult
 
 # %% auto #0
-__all__ = ['AutoSample', 'Counted', 'SearchResult', 'autosample_search', 'ExhaustiveResult', 'exhaustive', 'cost_table']
+__all__ = ['AutoSample', 'Counted']
 
 # %% ../nbs/09_mixture.ipynb #51236d6e
 def _valid_set(sp, sequential:bool, offsets, items, max_len:int) -> dict:
@@ -54,6 +50,7 @@ def _block_losses(net, x, u, tgt, mask, negs:list, sampled_loss) -> list:
     return [sampled_loss(h, u, tgt, mask, ps, n) for n in negs]
 
 def _label(name:str, kw:dict) -> str: return name + (f"({', '.join(f'{k}={v}' for k, v in kw.items())})" if kw else '')
+def _spec(c) -> dict: return {'name': c} if isinstance(c, str) else dict(c)   # a candidate as a mapping: 'uniform' -> {'name': 'uniform'}
 
 def _n_scores(ids:Tensor, targets:Tensor) -> int:
     "The scores a block of negatives costs the model: one per (position, negative); a per-sequence block (B, N) is scored at all L positions."
@@ -95,7 +92,7 @@ class AutoSample(Sampler):
         self.valid_objective, self.valid_top = valid_objective, int(valid_top)
         self.cands, self.labels, self.specs = [], [], []
         for k, c in enumerate(candidates):
-            c = {'name': c} if isinstance(c, str) else dict(c)
+            c = _spec(c)
             if 'name' not in c: raise ConfigError(f"candidate {k} ({c}) has no 'name'")
             self.specs.append(dict(c)); name = c.pop('name')   # specs: what a retrain with this candidate alone builds
             if name == self.name: raise ConfigError("autosample cannot be its own candidate")
@@ -224,107 +221,3 @@ class Counted(Sampler):
     def record(self) -> dict: return {**self.inner.record(), 'scored': self.scored}
     def state_dict(self) -> dict: return dict(inner=self.inner.state_dict(), scored=self.scored)
     def load_state_dict(self, st:dict): self.inner.load_state_dict(st['inner']); self.scored = st['scored']
-
-# %% ../nbs/09_mixture.ipynb #5ea7c4b2
-def _cost_row(stage:str, sampler:str, r, scored:int, valid_scored:int=0, select:str='ndcg@10') -> dict:
-    "One line of a cost account: a run's epochs, time, scores of negatives (and of the search's validation events), and its metrics."
-    return dict(stage=stage, sampler=sampler, epochs=len(r.history), best_epoch=r.best_epoch, train_s=round(r.train_s, 2),
-                wall_s=round(r.wall_s, 2), scored=int(scored), valid_scored=int(valid_scored),
-                **{f'valid_{select}': round(float(r.valid[select]), 4), f'test_{select}': round(float(r.test[select]), 4)})
-
-def _single(spec:dict, sampler_kw:dict, seed:int, dev) -> Counted:
-    "Candidate `spec` alone, built as `fit` builds a sampler by name (same seed, same random stream), its scores counted."
-    c = dict(spec); name = c.pop('name')
-    return Counted(make_sampler(name, seed=seed, device=dev, **{**sampler_kw, **c}))
-
-def _spec(c) -> dict: return {'name': c} if isinstance(c, str) else dict(c)
-def _sub(out_dir, name:str): return None if out_dir is None else Path(out_dir) / name   # each stage its own checkpoint folder
-
-@dataclass
-class SearchResult:
-    "What `autosample_search` returns: the search stage's run, the retrain(s), the chosen candidates and the cost account."
-    search: FitResult   # the search stage (sampler `autosample`): its model holds the weights a warm retrain starts from
-    retrain: dict       # 'warm' and / or 'scratch' -> FitResult
-    chosen: list        # the candidate labels retrained with (the top_k by final weight)
-    candidates: pd.DataFrame   # per candidate: final weight, training step it was pruned at, scores it cost the search
-    cost: pd.DataFrame  # per stage: epochs, train_s, wall_s, scored negatives, validation scores of the search, metrics
-    @property
-    def result(self) -> FitResult:
-        "The retrained model's run (the warm one when both ran)."
-        return self.retrain.get('warm', self.retrain.get('scratch'))
-
-def autosample_search(sp, model:str='sasrec', loss:str='bce',
-                      candidates:list|tuple=('uniform', 'popularity', 'in_batch', 'adaptive', 'softmax'), # as AutoSample's
-                      search_epochs:int=10, # the search stage's budget in epochs (early stopping may end it sooner)
-                      retrain_epochs:int=50, # each retrain's budget in epochs (early-stopped on `select`)
-                      retrain:str='warm', # 'warm': from the search stage's best weights; 'scratch': a fresh model; 'both'; 'none'
-                      top_k:int=1, # retrain with the k highest-weighted candidates (k > 1: their fixed mixture, weights renormalised)
-                      sampler_kw:dict|None=None, # settings every candidate shares (n_neg, share, exclude_positives)
-                      search_kw:dict|None=None, # AutoSample's own settings (lr_mix, search_every, valid_objective, prune_below, ...)
-                      seed:int=0, device=None, select:str='ndcg@10',
-                      out_dir=None, # each stage checkpoints into its own folder under it: search/, retrain_warm/, retrain_scratch/
-                      **fit_kw) -> SearchResult: # the rest goes to every `fit` (batch_size, lr, max_len, model_kw, patience, eval_every, ...)
-    "AutoSample as a pipeline: search the candidates' mixture (pruning the losers), then retrain with the winner(s), warm or from scratch."
-    check_choice('retrain', retrain, ['warm', 'scratch', 'both', 'none'])
-    if not isinstance(top_k, (int, np.integer)) or not 1 <= top_k <= len(candidates):
-        raise ConfigError(f"top_k={top_k!r} must be an integer in [1, {len(candidates)}] (the number of candidates)")
-    dev, skw = get_device(device), dict(sampler_kw or {})
-    akw = dict(prune_below=0.5, min_keep=top_k) | dict(search_kw or {})
-    if akw['min_keep'] < top_k: raise ConfigError(f"search_kw min_keep={akw['min_keep']} < top_k={top_k}: the search would prune candidates the retrain needs")
-    a = AutoSample(candidates=list(candidates), seed=seed, device=dev, **skw, **akw)
-    fkw = dict(seed=seed, device=device, select=select, **fit_kw)
-    s = fit(sp, model, a, loss, epochs=search_epochs, out_dir=_sub(out_dir, 'search'), **fkw)
-    pi = a.weights().tolist(); order = sorted(range(len(pi)), key=lambda k: -pi[k])[:top_k]
-    chosen = [a.labels[k] for k in order]
-    rows, runs = [_cost_row('search', f'autosample({len(a.labels)})', s, sum(a.scored), a.valid_scored, select)], {}
-    for how in {'both': ['warm', 'scratch'], 'none': []}.get(retrain, [retrain]):
-        if top_k == 1: smp = _single(a.specs[order[0]], skw, seed, dev)
-        else:   # the chosen candidates' fixed mixture: no more search
-            w = np.array([pi[k] for k in order])
-            smp = AutoSample(candidates=[a.specs[k] for k in order], init=list(w / w.sum()), lr_mix=0.0, seed=seed, device=dev, **skw)
-        init = {k: v.detach().clone() for k, v in s.model.state_dict().items()} if how == 'warm' else None
-        runs[how] = r = fit(sp, model, smp, loss, epochs=retrain_epochs, init=init, out_dir=_sub(out_dir, f'retrain_{how}'), **fkw)
-        rows.append(_cost_row(f'retrain ({how})', ' + '.join(chosen), r, smp.scored if isinstance(smp, Counted) else sum(smp.scored), 0, select))
-    cand = pd.DataFrame(dict(candidate=a.labels, weight=[round(p, 4) for p in pi], pruned_at_step=pd.array([a.pruned.get(l) for l in a.labels], dtype='Int64'),
-                             scored=a.scored)).set_index('candidate')
-    return SearchResult(s, runs, chosen, cand, pd.DataFrame(rows))
-
-# %% ../nbs/09_mixture.ipynb #5ea7c4b3
-@dataclass
-class ExhaustiveResult:
-    "What `exhaustive` returns: every candidate's own run, the best on validation, and the cost account."
-    runs: dict          # candidate label -> FitResult
-    best: str           # the label with the highest validation `select`
-    cost: pd.DataFrame  # one line per candidate
-    @property
-    def result(self) -> FitResult: return self.runs[self.best]
-
-def exhaustive(sp, model:str='sasrec', loss:str='bce', candidates:list|tuple=('uniform', 'popularity', 'in_batch', 'adaptive', 'softmax'),
-               epochs:int=50, # each candidate's budget in epochs (early-stopped on `select`)
-               sampler_kw:dict|None=None, seed:int=0, device=None, select:str='ndcg@10',
-               out_dir=None, # each candidate checkpoints into its own folder under it (named by its label)
-               **fit_kw) -> ExhaustiveResult:
-    "The alternative AutoSample must beat on cost: train every candidate alone to convergence, keep the best on validation."
-    dev = get_device(device); runs, rows = {}, []
-    for c in map(_spec, candidates):
-        label = _label(c['name'], {k: v for k, v in c.items() if k != 'name'}); smp = _single(c, dict(sampler_kw or {}), seed, dev)
-        runs[label] = r = fit(sp, model, smp, loss, epochs=epochs, seed=seed, device=device, select=select, out_dir=_sub(out_dir, label), **fit_kw)
-        rows.append(_cost_row('exhaustive', label, r, smp.scored, 0, select))
-    return ExhaustiveResult(runs, max(runs, key=lambda l: runs[l].valid[select]), pd.DataFrame(rows))
-
-def _sum(c:pd.DataFrame) -> dict:
-    "The bill of several runs: epochs, time and scores added up."
-    return dict(epochs=int(c.epochs.sum()), train_s=round(float(c.train_s.sum()), 1), wall_s=round(float(c.wall_s.sum()), 1),
-                scored=int(c.scored.sum()), valid_scored=int(c.valid_scored.sum()))
-def _metrics(row) -> dict: return {k: row[k] for k in row.index if k.startswith(('valid_', 'test_')) and k != 'valid_scored'}
-
-def cost_table(search:SearchResult, exh:ExhaustiveResult|None=None) -> pd.DataFrame:
-    "Each plan's whole bill and outcome: search + warm retrain, search + retrain from scratch, and trying every candidate."
-    c, rows = search.cost, []
-    for how in search.retrain:
-        part = c[c.stage.isin(['search', f'retrain ({how})'])]; last = part.iloc[-1]
-        rows.append(dict(plan=f'search + {how} retrain', chosen=last.sampler, **_sum(part), **_metrics(last)))
-    if exh is not None:
-        e = exh.cost; best = e[e.sampler == exh.best].iloc[0]
-        rows.append(dict(plan=f'exhaustive ({len(e)} candidates)', chosen=exh.best, **_sum(e), **_metrics(best)))
-    return pd.DataFrame(rows).set_index('plan')

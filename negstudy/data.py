@@ -16,12 +16,13 @@ import pandas as pd
 from tqdm.auto import tqdm
 from .core import DataError, ConfigError, check_choice, rng, atomic_path
 from .core import data_dir as _data_dir
+from .metrics import gini
 
 # %% auto #0
-__all__ = ['POSITIVE', 'DATASETS', 'BAND_NAMES', 'Interactions', 'from_arrays', 'read_tokens', 'read_sequences', 'from_frame',
-           'read_table', 'load_table', 'load_inter', 'DatasetSpec', 'load', 'available', 'fetch', 'fetch_dataset',
-           'dedup', 'kcore', 'clip_length', 'Split', 'split', 'padded_history', 'csr_take', 'history_pairs', 'bands',
-           'synthetic', 'gini', 'stats', 'stats_table', 'plot_rank_frequency', 'write_stats']
+__all__ = ['POSITIVE', 'DATASETS', 'Interactions', 'from_arrays', 'read_tokens', 'read_sequences', 'from_frame', 'read_table',
+           'load_table', 'load_inter', 'DatasetSpec', 'load', 'available', 'fetch', 'fetch_dataset', 'dedup', 'kcore',
+           'clip_length', 'Split', 'split', 'padded_history', 'csr_pairs', 'csr_take', 'history_pairs', 'bands',
+           'synthetic', 'stats', 'stats_table', 'plot_rank_frequency', 'write_stats']
 
 # %% ../nbs/01_data.ipynb #3937ef30
 POSITIVE = 0
@@ -531,21 +532,27 @@ def padded_history(offsets:np.ndarray, items:np.ndarray, users:np.ndarray, max_l
     idx = end[:, None] - max_len + np.arange(max_len)[None, :]
     ok = idx >= start[:, None]
     return np.where(ok, items[np.clip(idx, 0, max(len(items) - 1, 0))], 0) if len(items) else np.zeros((len(users), max_len), np.int64)
+
+def _repeat(x, n): return torch.repeat_interleave(x, n) if isinstance(x, torch.Tensor) else np.repeat(x, n)
+def _arange(n:int, like): return torch.arange(n, device=like.device) if isinstance(like, torch.Tensor) else np.arange(n)
+
+def csr_pairs(offsets, # (rows + 1,): row r's entries are offsets[r] .. offsets[r + 1] - 1 (a numpy array or a tensor)
+              users): # the rows to take, of the same kind
+    "(row in `users`, index of the entry) of every entry of the rows `users`, in order (no loop over users)."
+    lens = offsets[users + 1] - offsets[users]
+    shift = offsets[users] - (lens.cumsum(0) - lens)   # a row's first entry minus where its entries start in the output
+    return _repeat(_arange(len(users), lens), lens), _repeat(shift, lens) + _arange(int(lens.sum()), lens)
+
 def csr_take(offsets:np.ndarray, users:np.ndarray) -> np.ndarray:
     "Indices into the CSR `items` of the rows `users`, concatenated in order (no loop over users)."
-    lens = offsets[users + 1] - offsets[users]
-    if lens.sum() == 0: return np.zeros(0, np.int64)
-    starts = np.repeat(offsets[users] - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens)
-    return starts + np.arange(lens.sum())
+    return csr_pairs(offsets, users)[1]
 
 def history_pairs(offsets:np.ndarray, items:np.ndarray, users:np.ndarray, device=None) -> tuple[torch.Tensor, torch.Tensor]:
     "(row in `users`, item) of every CSR item of `users`: the pairs to mask when a user's history is filtered out."
-    rows = np.repeat(np.arange(len(users)), offsets[users + 1] - offsets[users])
-    return torch.as_tensor(rows, device=device), torch.as_tensor(items[csr_take(offsets, users)], device=device)
+    rows, idx = csr_pairs(offsets, users)
+    return torch.as_tensor(rows, device=device), torch.as_tensor(items[idx], device=device)
 
 # %% ../nbs/01_data.ipynb #36d689a6
-BAND_NAMES = ('head', 'mid', 'tail')
-
 def bands(counts:np.ndarray, # training count of each item, index 0 = padding
           method:str='volume') -> np.ndarray:
     "Band of each item: 0 head, 1 mid, 2 tail (-1 for padding)."
@@ -605,12 +612,6 @@ def synthetic(n_users:int=2000, n_items:int=500, mean_len:float=30, min_len:int=
     return x
 
 # %% ../nbs/01_data.ipynb #059bc1d4
-def gini(counts:np.ndarray) -> float:
-    "Gini coefficient of non-negative counts (0 = all equal, → 1 = all on one)."
-    c = np.sort(np.asarray(counts, np.float64)); n = len(c)
-    if n == 0 or c.sum() == 0: return 0.0
-    return float(((2 * np.arange(1, n + 1) - n - 1) * c).sum() / (n * c.sum()))
-
 def stats(x:Interactions) -> dict:
     "Summary statistics of one dataset."
     cnt = x.item_counts(None)[1:]; pos_u = x.user_counts()[1:]; pos_u = pos_u[pos_u > 0]

@@ -10,10 +10,9 @@ import numpy as np
 import torch
 from torch import Tensor
 from .core import ConfigError, check_choice
-from .data import BAND_NAMES, gini
 
 # %% auto #0
-__all__ = ['rank_targets', 'ranking_metrics', 'band_metrics', 'coverage_popularity', 'opauc']
+__all__ = ['BAND_NAMES', 'rank_targets', 'ranking_metrics', 'gini', 'band_metrics', 'coverage_popularity', 'opauc']
 
 # %% ../nbs/06_metrics.ipynb #446637bc
 def _count_at_least(s:Tensor, t_row:Tensor, t_score:Tensor) -> Tensor:
@@ -85,6 +84,14 @@ def ranking_metrics(rank:np.ndarray, row:np.ndarray, n_rows:int, ks=(10, 20), av
     out['mrr'] = float((1 / (best[has] + 1)).mean()); return out
 
 # %% ../nbs/06_metrics.ipynb #96431505
+BAND_NAMES = ('head', 'mid', 'tail')   # the names of the bands `negstudy.data.bands` numbers 0, 1, 2
+
+def gini(counts:np.ndarray) -> float:
+    "Gini coefficient of non-negative counts (0 = all equal, → 1 = all on one)."
+    c = np.sort(np.asarray(counts, np.float64)); n = len(c)
+    if n == 0 or c.sum() == 0: return 0.0
+    return float(((2 * np.arange(1, n + 1) - n - 1) * c).sum() / (n * c.sum()))
+
 def band_metrics(rank:np.ndarray, t_item:np.ndarray, band:np.ndarray, ks=(10,)) -> dict:
     "HR / NDCG@K of the test targets in each popularity band, and the balance over bands."
     out = {}

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import Tensor
 from .core import ConfigError, check_choice, check_kwargs, torch_gen
-from .data import Interactions, POSITIVE
+from .data import Interactions, POSITIVE, csr_pairs
 
 # %% auto #0
 __all__ = ['SAMPLERS', 'WITH_FEEDBACK', 'Negatives', 'hit_mask', 'PositiveSet', 'Sampler', 'register', 'sampler_params',
@@ -48,8 +48,9 @@ class PositiveSet:
         self.n_items = n_items
         keys = np.unique(np.asarray(user, np.int64) * (n_items + 1) + np.asarray(item, np.int64))
         self.keys = torch.as_tensor(keys, device=device)
-        self.count = torch.as_tensor(np.bincount(keys // (n_items + 1), minlength=n_users + 1), device=device)
-        self.start = torch.cumsum(self.count, 0) - self.count   # user u's keys are keys[start[u]:start[u] + count[u]]
+        count = np.bincount(keys // (n_items + 1), minlength=n_users + 1)
+        self.count = torch.as_tensor(count, device=device)
+        self.offsets = torch.as_tensor(np.concatenate([[0], np.cumsum(count)]), device=device)   # user u's keys: keys[offsets[u]:offsets[u + 1]]
         self.dense = self.table = self.bloom = None
         if (n_users + 1) * (n_items + 1) <= dense_max_bytes:
             dense = np.zeros((n_users + 1) * (n_items + 1), bool); dense[keys] = True
@@ -93,9 +94,7 @@ class PositiveSet:
         return found[0] if len(found) == 1 else torch.sort(torch.cat(found)).values
     def pairs(self, users:Tensor) -> tuple[Tensor, Tensor]:
         "(row in `users`, item) of every training positive of each of `users` (no loop over users)."
-        lens = self.count[users]; rows = torch.repeat_interleave(torch.arange(len(users), device=users.device), lens)
-        first = torch.cumsum(lens, 0) - lens
-        idx = torch.repeat_interleave(self.start[users] - first, lens) + torch.arange(int(lens.sum()), device=users.device)
+        rows, idx = csr_pairs(self.offsets, users)
         return rows, self.keys[idx] % (self.n_items + 1)
     def contains(self, users:Tensor, items:Tensor) -> Tensor:
         "Elementwise: is `items` a training positive of `users` (broadcast)?"
@@ -219,8 +218,6 @@ def sampler_params(cls) -> list[str]:
 
 def make_sampler(name:str, **kw) -> Sampler:
     "Build a sampler by its registry name."
-    if name not in SAMPLERS:
-        import negstudy.hard, negstudy.autosample  # noqa: F401  (register the model-aware samplers and AutoSample)
     cls = SAMPLERS[check_choice('sampler', name, SAMPLERS)]
     return cls(**check_kwargs(f"sampler {name!r}", kw, sampler_params(cls)))
 
@@ -361,13 +358,13 @@ class Mixed(InBatch):
     def _draw_rows(self, rows):
         coin = torch.rand(rows.shape, generator=self.gen, device=self.device) < self.ratio
         ids = torch.randint(1, self.n_items + 1, rows.shape, generator=self.gen, device=self.device)
-        if coin.any(): ids[coin] = self._pool_rows(rows[coin])
+        ids[coin] = self._pool_rows(rows[coin])   # no coin for the batch: an empty draw, which takes no random numbers
         self._coin = coin
         return ids
     def _q_rows(self, rows, ids): return self.ratio * super()._q_rows(rows, ids) + (1 - self.ratio) / self.n_items
     def _draw(self, shape, users, targets):
         ids, lq = super()._draw(shape, users, targets)
-        self._from_batch = self._coin.float().mean().item()
+        self._from_batch = self._coin.float().mean()   # stays on the device: no sync per batch
         return ids, lq
     def _log_truncation(self, u, targets):
         m = self.ratio * self._rejected_mass(u, targets) + (1 - self.ratio) * self.positives.count[u].double() / self.n_items
