@@ -1,8 +1,9 @@
 """Append the cells of a grid runs folder to results/quality.csv (one row per cell; a row for the same file is replaced).
 
-Run: python scripts/quality_rows.py results/quality_ml1m_cpu_runs --machine "2-core AMD EPYC CPU" --command "negstudy grid ..."
-     [--selection-runs results/quality_ml1m_cpu_paper_runs]   (final cells: their early-stopped counterparts)
-The metrics.json files are read where they lie, so copy a cell's folder under results/ first.
+Run: python scripts/quality_rows.py results/quality/sasrec_ce_paper_final --machine "2-core AMD EPYC CPU" --command "negstudy grid ..."
+     [--selection-runs results/quality/sasrec_ce_paper]   (final cells: their early-stopped counterparts)
+The metrics.json files are read where they lie (the `file` column), so the runs folder is the spec's own under results/:
+studies/quality/<name>.yaml runs into results/quality/<name>/ (`--runs`).
 """
 import argparse, json
 from pathlib import Path

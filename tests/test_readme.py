@@ -21,8 +21,8 @@ def test_readme_is_short():
     assert len(text().encode()) <= 8 * 1024, f'README.md is {len(text().encode())} bytes: over 8 KB; move detail into the notebooks'
 
 def test_readme_numbers_come_from_committed_results():
-    "The only run numbers in the README are the Gowalla ratios, computed here from results/theory_gowalla_cpu.csv."
-    g = pd.read_csv(ROOT / 'results' / 'theory_gowalla_cpu.csv')
+    "The only run numbers in the README are the Gowalla ratios, computed here from results/theory/gowalla/sweep.csv."
+    g = pd.read_csv(ROOT / 'results' / 'theory' / 'gowalla' / 'sweep.csv')
     uni = g.loc[g.family == 'uniform', 'ndcg@50'].iloc[0]
     dns, sv = (g.loc[g.family == f, 'ndcg@50'].max() / uni for f in ('DNS', 'Softmax-v'))
     claim = f'the best DNS and Softmax-v settings beat uniform negatives by {dns:.2f}× and {sv:.2f}× at NDCG@50'
