@@ -19,7 +19,6 @@ from .data import DATASETS, load, split, available
 from .samplers import SAMPLERS, sampler_params, make_sampler, WITH_FEEDBACK
 from .losses import LOSSES
 from .models import MODELS
-import negstudy.hard, negstudy.autosample  # noqa: F401 (register the model-aware samplers and AutoSample)
 
 # %% auto #0
 __all__ = ['SPEC_KEYS', 'PRESETS', 'LOSS_KW', 'WITH_NEGATIVES', 'MODES', 'CELL_DEFAULTS', 'TEMPLATE', 'TEMPLATE_TRAIN',

@@ -357,7 +357,6 @@ def check_combination(model:str, sampler:str|None, loss:str, sampler_kw:dict|Non
                       future_context:bool=False):
     "Refuse a model / sampler / loss / split combination that would not compute what it says, naming the parts and the fix."
     from negstudy.samplers import SAMPLERS
-    from negstudy import hard, autosample   # noqa: F401 (registers the model-aware samplers)
     if loss == 'full_ce':
         if sampler not in (None, 'none', 'uniform') or sampler_kw:
             raise ConfigError(f"loss 'full_ce' scores the whole catalogue and draws no negatives, so sampler {sampler!r} "
