@@ -364,7 +364,7 @@ class Mixed(InBatch):
     def _q_rows(self, rows, ids): return self.ratio * super()._q_rows(rows, ids) + (1 - self.ratio) / self.n_items
     def _draw(self, shape, users, targets):
         ids, lq = super()._draw(shape, users, targets)
-        self._from_batch = self._coin.float().mean()   # stays on the device: no sync per batch
+        self._from_batch = self._coin.float().mean()   # stays on the device (no .item() of its own)
         return ids, lq
     def _log_truncation(self, u, targets):
         m = self.ratio * self._rejected_mass(u, targets) + (1 - self.ratio) * self.positives.count[u].double() / self.n_items

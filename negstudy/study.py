@@ -170,10 +170,11 @@ def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=Fal
     if mode is not None:
         check_choice('mode', mode, MODES); ck = out_dir/'checkpoint.pt'
         if not ck.exists(): raise ConfigError(f"{ck}: no checkpoint, so nothing to {'continue' if mode == 'continue' else 'stop'}")
-        tr.pop('time_budget_s', None)   # this call runs to the stopping rule (continue) or none at all (stop_now)
-        if mode == 'stop_now':
+        tr.pop('time_budget_s', None); tr['resume'] = True   # this call goes on from the checkpoint to the stopping rule (continue) ...
+        if mode == 'stop_now':   # ... or trains nothing: no further epoch, and no refit (the best weights so far are tested)
             import torch
-            tr['epochs'] = int(torch.load(ck, weights_only=True, map_location='cpu')['epoch'])
+            at = int(torch.load(ck, weights_only=True, map_location='cpu')['epoch'])
+            stopped_early = at < int(tr.get('epochs', 50)); tr['epochs'] = at; tr['refit'] = False
     sp = _data(cfg)
     lkw = {**tr.pop('loss_kw', {}), **cfg.get('loss_kw', {})}   # the spec's train-wide loss settings, then the sampler's own
     r = fit(sp, cfg['model'], cfg['sampler'] if cfg['sampler'] != 'none' else 'uniform', cfg['loss'], loss_kw=lkw,
@@ -187,7 +188,7 @@ def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=Fal
              fit_config=r.config,   # every setting fit used, defaults and the sampler's effective settings included
              machine=_machine(r.device))
     if mode is not None: m['mode'] = mode
-    if mode == 'stop_now': m['stopped'] = 'stop_now'   # ended by hand at its checkpoint's epoch
+    if mode == 'stop_now' and r.stopped == 'epochs' and stopped_early: m['stopped'] = 'stop_now'   # ended by hand before its rule did
     write_json(out_dir/'metrics.json', m)
     if r.stopped != 'time_budget':
         for c in (out_dir/'checkpoint.pt', out_dir/'refit'/'checkpoint.pt'): c.unlink(missing_ok=True)
@@ -486,7 +487,7 @@ def main(argv=None):
     gm.add_argument('--continue', dest='mode', action='store_const', const='continue',
                     help='only cells with a checkpoint that are not finished (killed, or ended by their time budget): run them to their own stopping rule, no budget')
     gm.add_argument('--stop-now', dest='mode', action='store_const', const='stop_now',
-                    help='only those cells: end each at its checkpoint and test its best weights so far')
+                    help='only those cells: end each at its checkpoint and test its best weights so far (no further epoch, no refit)')
     r = sub.add_parser('report', help='aggregate a runs folder and draw the figures')
     r.add_argument('runs'); r.add_argument('--figures', required=True); r.add_argument('--k', type=int, default=10)
     rn = sub.add_parser('run', help='run one cell: a YAML/JSON mapping of dataset, model, sampler, loss, seed, *_kw, train')

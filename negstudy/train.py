@@ -133,7 +133,7 @@ class TrainRows:
     x: torch.Tensor                  # (n, L) input items, left-padded (sequence models); the users again (MF)
     tgt: torch.Tensor                # (n, L) the next positive at each position, 0 = padding; (n, 1) for MF
     types: torch.Tensor|None = None  # (n, L) the input's feedback kinds (feedback_inputs)
-    at: torch.Tensor|None = None     # like tgt: each target's index among the user's positives (samplers that place targets in time)
+    at: torch.Tensor|None = None     # like tgt: each target's index among all training positives sorted by user, then order (-1: padding; for samplers that place targets in time)
     lens: np.ndarray|None = None     # (n,) real input lengths (sequence models)
 
     def __len__(self): return len(self.u)
@@ -146,7 +146,7 @@ class TrainRows:
             yield dict(u=self.u[idx].to(device), x=take(self.x), tgt=take(self.tgt), types=take(self.types), at=take(self.at))
 
 def training_rows(train:Interactions, sequential:bool, max_len:int=200, feedback_inputs:bool=False, at:bool=False) -> TrainRows:
-    "The rows `fit` trains on; `at=True` adds each target's index among its user's positives (for `explicit_near`)."
+    "The rows `fit` trains on; `at=True` adds each target's index among the training positives sorted by user, then order (for `explicit_near`)."
     pos = train.positives(); offsets, items = pos.sequences()
     if sequential and feedback_inputs:   # the whole event stream as input, the next positive as target
         fr = feedback_rows(train, max_len)
@@ -187,6 +187,7 @@ def train_step(net, opt, b:dict, lossf, smp=None, step:int=0, l2:float=0.0, amp:
     """One optimiser step on batch `b` (from `TrainRows.batches`): the step by hand above, plus bf16 autocast (`amp`), BPR's
     `l2`, `full_ce` when there is no sampler, and the sampler's `after_step` hook. Returns the loss and the negatives per position."""
     x, u, tgt = b['x'], b['u'], b['tgt']
+    if smp is None and lossf is not full_ce: raise ConfigError("train_step without a sampler computes full_ce: pass lossf=full_ce, or a sampler")
     with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=amp):
         h = net.encode(x) if b.get('types') is None else net.encode(x, b['types'])
         mask = tgt > 0; n_neg = None
@@ -403,7 +404,8 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     inst = sampler if isinstance(sampler, Sampler) else None   # a sampler given as an instance (its own seed and settings)
     if inst is not None:
         if sampler_kw: raise ConfigError("give a sampler instance its settings when you build it, not through sampler_kw")
-        sampler = inst.name; args['sampler'] = copy.deepcopy(inst)   # the refit gets it as it was given, unused
+        sampler = inst.name
+        if refit: args['sampler'] = copy.deepcopy(inst)   # the refit gets it as it was given, unused
     if not l2 >= 0: raise ConfigError(f"l2 must be >= 0 (got {l2!r})")
     check_choice('optimizer', optimizer, ['adam', 'sgd']); check_choice('average', average, ['user', 'interaction'])
     sel_name, sel_k = _parse_select(select)
@@ -447,6 +449,9 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         if smp.learns and (final or refit):   # a sampler that learns from validation during training (AutoSample)
             raise ConfigError(f"sampler {sampler!r} learns its mixture on the validation split, which a final / refit run trains on; "
                               "refit with the sampler it chose instead")
+        if smp.learns and feedback_inputs:
+            raise ConfigError(f"sampler {sampler!r} learns from positives-only sequences (its validation gradient and block losses "
+                              "read no feedback types), so it does not go with feedback_inputs=True")
     opt = (torch.optim.Adam if optimizer == 'adam' else torch.optim.SGD)(net.parameters(), lr=lr, weight_decay=weight_decay)
     sched = torch.optim.lr_scheduler.StepLR(opt, lr_step, lr_gamma) if lr_step else None
     gen = torch_gen(seed, 'batches')

@@ -13,19 +13,25 @@ from negstudy.models import make_model
 from negstudy.samplers import make_sampler
 from negstudy.feedback import false_negative_rate, seen_positive, radio
 
+def load_run(f:Path):
+    "A finished cell rebuilt from its metrics.json and best.pt: (metrics, split, trained model in eval mode, truth); None without best.pt."
+    m = json.loads(Path(f).read_text()); c = m['config']; fc = m['fit_config']; best = Path(f).parent / 'best.pt'
+    if not best.exists(): print(f"skip {Path(f).parent.name}: no best.pt (the trained weights are not committed; rerun the grid)"); return None
+    sp = _data(c); x = sp.source
+    if c['dataset'] == 'radio':   # the simulator knows the truth: the probability each user likes each song
+        kw = {k: v for k, v in c['data_kw'].items() if k not in ('protocol', 'test', 'valid', 'cold', 'kcore')}
+        truth = radio(**{'seed': 0, **kw}).p_like
+    else: truth = seen_positive(x)
+    net = make_model(c['model'], x.n_items, x.n_users, **({'max_len': fc['max_len']} if c['model'] != 'mf' else {}), **fc['model_kw'])
+    net.load_state_dict(torch.load(best, weights_only=True)); net.eval()
+    return m, sp, net, truth
+
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument('runs'); ap.add_argument('--out'); a = ap.parse_args()
     torch.set_num_threads(1); rows = []
     for f in sorted(Path(a.runs).glob('*/metrics.json')):
-        m = json.loads(f.read_text()); c = m['config']; fc = m['fit_config']; best = f.parent / 'best.pt'
-        if not best.exists(): print(f"skip {f.parent.name}: no best.pt (the trained weights are not committed; rerun the grid)"); continue
-        sp = _data(c); x = sp.source
-        if c['dataset'] == 'radio':   # the simulator knows the truth: the probability each user likes each song
-            kw = {k: v for k, v in c['data_kw'].items() if k not in ('protocol', 'test', 'valid', 'cold', 'kcore')}
-            truth = radio(**{'seed': 0, **kw}).p_like
-        else: truth = seen_positive(x)
-        net = make_model(c['model'], x.n_items, x.n_users, **({'max_len': fc['max_len']} if c['model'] != 'mf' else {}), **fc['model_kw'])
-        net.load_state_dict(torch.load(best, weights_only=True)); net.eval()
+        if (run := load_run(f)) is None: continue
+        m, sp, net, truth = run; c = m['config']; fc = m['fit_config']
         smp = make_sampler(c['sampler'], seed=c['seed'], **c['sampler_kw'])
         with torch.no_grad():
             r = false_negative_rate(smp, sp, truth, max_len=fc['max_len'], model=net if smp.needs_model else None,
