@@ -130,7 +130,7 @@ def opauc(scores:Tensor, # (U, n + 1) scores of every item
     if (n_neg == 0).any(): raise ConfigError(f"{int((n_neg == 0).sum())} user(s) have no negatives: OPAUC is undefined for them")
     s = scores.float()
     neg_s = torch.where(neg, s, torch.tensor(float('-inf'), device=s.device)).sort(1, descending=True).values
-    m = torch.floor(beta * n_neg).long().clamp(min=1)
+    m = torch.floor(beta * n_neg.double() + 1e-9).long().clamp(min=1)   # the top floor(beta n) negatives; beta = K / n counts K exactly
     # c for each item: #negatives scored >= it  (searchsorted on the ascending negative scores)
     asc = neg_s.flip(1)
     c = n_neg[:, None] - (torch.searchsorted(asc.contiguous(), s.contiguous(), right=False) - (neg_s.shape[1] - n_neg)[:, None])

@@ -12,7 +12,7 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
-OUTPUTS = ['nbs/00_why_negative_sampling.ipynb', 'nbs/index.ipynb', 'nbs/03_hard.ipynb', 'nbs/04_losses.ipynb', 'nbs/06_metrics.ipynb',
+OUTPUTS = ['nbs/00_why_negative_sampling.ipynb', 'nbs/index.ipynb', 'nbs/03_hard.ipynb', 'nbs/04_losses.ipynb', 'nbs/06_metrics.ipynb', 'nbs/07_train.ipynb',
            'nbs/results/quality.ipynb', 'nbs/results/theory.ipynb', 'nbs/results/speed.ipynb',
            'nbs/results/autosample.ipynb', 'nbs/results/samplers.ipynb', 'nbs/results/feedback.ipynb']
 MASK = [(re.compile(r'0x[0-9a-f]{6,}'), '0x…'), (re.compile(r'/tmp/[\w./-]+'), '/tmp/…')]
