@@ -21,8 +21,8 @@ from .metrics import gini
 # %% auto #0
 __all__ = ['POSITIVE', 'DATASETS', 'Interactions', 'from_arrays', 'read_tokens', 'read_sequences', 'from_frame', 'read_table',
            'load_table', 'load_inter', 'DatasetSpec', 'load', 'available', 'fetch', 'fetch_dataset', 'dedup', 'kcore',
-           'clip_length', 'Split', 'split', 'padded_history', 'csr_pairs', 'csr_take', 'history_pairs', 'bands',
-           'synthetic', 'stats', 'stats_table', 'plot_rank_frequency', 'write_stats']
+           'clip_length', 'Split', 'split', 'exposure_split', 'padded_history', 'csr_pairs', 'csr_take',
+           'history_pairs', 'bands', 'synthetic', 'stats', 'stats_table', 'plot_rank_frequency', 'write_stats']
 
 # %% ../nbs/01_data.ipynb #3937ef30
 POSITIVE = 0
@@ -524,6 +524,23 @@ def split(x:Interactions, protocol:str='loo', # 'loo', 'temporal' or 'random'
         # a user with a single positive keeps it in training: no target, so nothing can leak. A random split has no
         # time: every negative stays in training (sequence models refuse this protocol, see `train.fit`)
     return Split(x, np.sort(np.concatenate([tr, neg_idx])), np.sort(va), np.sort(te), protocol)
+
+# %% ../nbs/01_data.ipynb #1f8af0cf
+def exposure_split(x:Interactions, # the self-selected part (e.g. `load('yahoo-r3', part='user')`): training and validation
+                   exposed:Interactions, # the randomly exposed part (`part='random'`): the test
+                   valid:float=0.1, seed:int=0) -> Split:
+    "Train and validate on self-selected data, test on randomly shown items (protocol 'exposure')."
+    sp = split(x, 'random', test=0.0, valid=valid, seed=seed)
+    ui = pd.Index(x.user_ids[1:]).get_indexer(exposed.user_ids[exposed.user]) + 1   # 0: unknown to the self-selected part
+    ii = pd.Index(x.item_ids[1:]).get_indexer(exposed.item_ids[exposed.item]) + 1
+    had = np.isin(ui * (x.n_items + 1) + ii, x.user * (x.n_items + 1) + x.item)   # the user has the item already
+    keep = np.flatnonzero((ui > 0) & (ii > 0) & (exposed.kind == POSITIVE) & ~had)
+    if not len(keep): raise DataError(f"{exposed.name}: no positive of the exposed part is left for a test (users and items unknown to {x.name}?)")
+    src = replace(x, user=np.concatenate([x.user, ui[keep]]), item=np.concatenate([x.item, ii[keep]]),
+                  order=np.concatenate([x.order, np.full(len(keep), x.order.max() + 1)]),   # after everything, though no model reads it as time
+                  kind=np.concatenate([x.kind, exposed.kind[keep]]), value=np.concatenate([x.value, exposed.value[keep]]),
+                  name=f'{x.name}+{exposed.name}', info={**x.info, 'exposed_test': len(keep)})
+    return Split(src, sp.train_idx, sp.valid_idx, np.arange(len(x), len(src)), 'exposure')
 
 # %% ../nbs/01_data.ipynb #dd16e539
 def padded_history(offsets:np.ndarray, items:np.ndarray, users:np.ndarray, max_len:int, drop_last:int=0) -> np.ndarray:

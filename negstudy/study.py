@@ -140,6 +140,10 @@ def _data(cfg):
     if cfg['dataset'] == 'radio':   # the simulated radio of negstudy.feedback (its settings in data_kw)
         from negstudy.feedback import radio
         x = radio(**{'seed': 0, **kw}).x   # the same simulated data for every cell unless data_kw names a seed
+    elif protocol == 'exposure':   # Coat, Yahoo R3: train on the self-selected part, test on the randomly exposed one
+        from negstudy.data import exposure_split
+        if kc or set(split_kw) - {'valid'}: raise ConfigError(f"protocol 'exposure' takes valid= only (got {sorted(set(split_kw) - {'valid'})}{', kcore' if kc else ''})")
+        return exposure_split(load(cfg['dataset'], part='user', **kw), load(cfg['dataset'], part='random', **kw), seed=cfg['seed'], **split_kw)
     else: x = load(cfg['dataset'], **kw)
     if kc: 
         from negstudy.data import kcore
