@@ -355,7 +355,7 @@ class FitResult:
 
 # %% ../nbs/07_train.ipynb #028caeb0
 def check_combination(model:str, sampler:str|None, loss:str, sampler_kw:dict|None=None, loss_kw:dict|None=None, protocol:str='',
-                      future_context:bool=False):
+                      future_context:bool=False, order:str=''):   # order: the data's `time` ('timestamp', 'position', 'none')
     "Refuse a model / sampler / loss / split combination that would not compute what it says, naming the parts and the fix."
     from negstudy.samplers import SAMPLERS
     if loss == 'full_ce':
@@ -374,6 +374,10 @@ def check_combination(model:str, sampler:str|None, loss:str, sampler_kw:dict|Non
     if protocol == 'random' and model in MODELS and MODELS[model].sequential and not future_context:
         raise ConfigError(f"protocol 'random' holds out random events, so sequence model {model!r} would read the future as "
                           "context; use protocol 'loo' or 'temporal' (or pass future_context=True to accept it knowingly)")
+    if order == 'none' and model in MODELS and MODELS[model].sequential and not future_context:
+        raise ConfigError(f"this data has no time order (its events are in file order, e.g. sorted by item id), so sequence model "
+                          f"{model!r} would learn that order and leave-one-out would test its last item; use a non-sequential "
+                          "model such as 'mf' (or pass future_context=True to accept it knowingly)")
 
 # %% ../nbs/07_train.ipynb #5884f362
 def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epochs:int=50, batch_size:int=128,
@@ -412,7 +416,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     if lr_step is not None and not (isinstance(lr_step, int) and not isinstance(lr_step, bool) and lr_step > 0): raise ConfigError(f"lr_step={lr_step!r} must be a positive integer or None")
     if not 0 < lr_gamma <= 1: raise ConfigError(f"lr_gamma={lr_gamma!r} must be in (0, 1]")
     if final and refit: raise ConfigError("final=True trains one fixed-length run: it takes no refit")
-    check_combination(model, sampler, loss, sampler_kw, loss_kw, sp.protocol, future_context)
+    check_combination(model, sampler, loss, sampler_kw, loss_kw, sp.protocol, future_context, sp.source.time)
     if feedback_inputs:   # the whole event stream as input: the model gets a feedback-type embedding, one row per kind
         from negstudy.models import MODELS
         if not MODELS[model].sequential: raise ConfigError(f"feedback_inputs=True feeds a sequence of events, and model {model!r} reads none; use sasrec or gru4rec")
