@@ -326,10 +326,11 @@ def collect(runs_dir:str|Path) -> pd.DataFrame:
     # settings (an ablation) by the settings that differ, e.g. sasrec(pad_mask=True)
     cfgs = {i: json.loads((Path(runs_dir)/i/'metrics.json').read_text())['config'] for i in df.id.unique()}
     # a spec whose train settings are a list (an axis) labels each sampler's runs by the train settings that differ, e.g. uniform[weight_decay=0.001]
+    # (compared within a dataset: settings a spec gives each dataset, such as train_by_dataset, label nothing)
     for col, key, all_keys in (('sampler', 'sampler_kw', True), ('model', 'model_kw', False), ('sampler', 'train', False)):
         br = '[]' if key == 'train' else '()'
-        for name in df[col].unique():
-            ids = df.id[df[col] == name].unique(); kw = {i: cfgs[i].get(key, {}) for i in ids}
+        for name, ds in df[[col, 'dataset']].drop_duplicates().itertuples(index=False):
+            ids = df.id[(df[col] == name) & (df.dataset == ds)].unique(); kw = {i: cfgs[i].get(key, {}) for i in ids}
             if len({json.dumps(kw[i], sort_keys=True, default=str) for i in ids}) < 2: continue
             keys = sorted({k for i in ids for k in kw[i]})
             differs = lambda k: len({json.dumps(kw[i].get(k), default=str) for i in ids}) > 1
