@@ -71,12 +71,15 @@ class Interactions:
     def user_counts(self, kind:int|None=POSITIVE) -> np.ndarray:
         us = self.user if kind is None else self.user[self.kind == kind]
         return np.bincount(us, minlength=self.n_users + 1)
+    def events(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        "Every event per user in order, as CSR: `items[offsets[u]:offsets[u+1]]` (and `kinds[...]`) is user u's stream."
+        s = self.sorted()
+        offsets = np.zeros(self.n_users + 2, dtype=np.int64)
+        np.cumsum(np.bincount(s.user, minlength=self.n_users + 1), out=offsets[1:])
+        return offsets, s.item, s.kind.astype(np.int64)
     def sequences(self) -> tuple[np.ndarray, np.ndarray]:
         "Positive items per user in order, as CSR: `items[offsets[u]:offsets[u+1]]` is user u's history."
-        p = self.positives().sorted()
-        offsets = np.zeros(self.n_users + 2, dtype=np.int64)
-        np.cumsum(np.bincount(p.user, minlength=self.n_users + 1), out=offsets[1:])
-        return offsets, p.item
+        return self.positives().events()[:2]
     def reindex(self) -> Interactions:
         "Compact ids to the users and items still present (1-based), keeping the maps to source ids."
         uu, u = np.unique(self.user, return_inverse=True)

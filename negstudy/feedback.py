@@ -14,7 +14,7 @@ from torch import Tensor
 from .core import ConfigError, check_choice, rng
 from .data import Interactions, Split, POSITIVE, padded_history
 from .samplers import Sampler, PositiveSet, make_sampler, hit_mask
-from .train import evaluate, feedback_rows, feedback_sequences, training_rows
+from .train import evaluate, feedback_rows, feedback_sequences, training_rows, encode_last
 
 # %% auto #0
 __all__ = ['KINDS', 'Radio', 'radio', 'seen_positive', 'false_negative_rate', 'user_coverage', 'pairwise_accuracy',
@@ -158,10 +158,7 @@ def pairwise_accuracy(model, sp:Split, stage:str='test',
     accs, pairs = [], 0
     for a in range(0, len(users), batch):
         ub = users[a:a + batch]
-        if not model.sequential: h = model.encode(torch.as_tensor(ub, device=dev))[:, 0]
-        else:
-            seq = torch.as_tensor(padded_history(off, it, ub, max_len), device=dev)
-            h = (model.encode(seq, torch.as_tensor(padded_history(off, kd, ub, max_len), device=dev)) if feedback_inputs else model.encode(seq))[:, -1]
+        h = encode_last(model, ub, off, it, max_len, dev, (off, it, kd) if feedback_inputs else None)
         s = model.score_all(h).float().cpu().numpy()
         for row, u in enumerate(ub):
             d = s[row, pi[pu == u]][:, None] - s[row, ni[nu == u]][None, :]

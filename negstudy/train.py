@@ -86,11 +86,8 @@ def evaluate(model, sp:Split, stage:str='test', ks=(10, 20), filter_train:bool=T
 
 # %% ../nbs/07_train.ipynb #888eb2f3
 def feedback_sequences(x:Interactions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    "Every event of each user in order — positives and negative feedback — as CSR: (offsets, items, kinds)."
-    s = x.sorted()
-    offsets = np.zeros(x.n_users + 2, dtype=np.int64)
-    np.cumsum(np.bincount(s.user, minlength=x.n_users + 1), out=offsets[1:])
-    return offsets, s.item, s.kind.astype(np.int64)
+    "Every event of each user in order — positives and negative feedback — as CSR: (offsets, items, kinds) (`Interactions.events`)."
+    return x.events()
 
 def feedback_rows(x:Interactions, max_len:int) -> dict:
     "Training rows with feedback inputs: every event before a user's last positive (item, kind), the next positive after it (target) and its index among the positives (`at`)."
