@@ -21,8 +21,9 @@ from .metrics import gini
 # %% auto #0
 __all__ = ['POSITIVE', 'DATASETS', 'Interactions', 'from_arrays', 'read_tokens', 'read_sequences', 'from_frame', 'read_table',
            'load_table', 'load_inter', 'DatasetSpec', 'load', 'available', 'fetch', 'fetch_dataset', 'dedup', 'kcore',
-           'clip_length', 'Split', 'split', 'exposure_split', 'padded_history', 'csr_pairs', 'csr_take',
-           'history_pairs', 'bands', 'synthetic', 'stats', 'stats_table', 'plot_rank_frequency', 'write_stats']
+           'clip_length', 'Split', 'split', 'subsample_feedback', 'exposure_split', 'padded_history', 'csr_pairs',
+           'csr_take', 'history_pairs', 'bands', 'synthetic', 'stats', 'stats_table', 'plot_rank_frequency',
+           'write_stats']
 
 # %% ../nbs/01_data.ipynb #3937ef30
 POSITIVE = 0
@@ -527,6 +528,17 @@ def split(x:Interactions, protocol:str='loo', # 'loo', 'temporal' or 'random'
         # a user with a single positive keeps it in training: no target, so nothing can leak. A random split has no
         # time: every negative stays in training (sequence models refuse this protocol, see `train.fit`)
     return Split(x, np.sort(np.concatenate([tr, neg_idx])), np.sort(va), np.sort(te), protocol)
+
+# %% ../nbs/01_data.ipynb #0dfe9f97
+def subsample_feedback(x:Interactions, shares:dict, # kind -> share of its events to keep, e.g. {'skip': 0.25}
+                       seed:int=0) -> Interactions:
+    "Keep a random share of each named negative feedback kind; positives and unnamed kinds stay whole."
+    for k, f in shares.items():
+        check_choice('feedback kind', k, list(x.kinds[1:]))
+        if not 0 <= f <= 1: raise ConfigError(f"feedback_share {k}={f}: a share in [0, 1]")
+    r = rng(seed, 'subsample_feedback').random(len(x)); keep = np.ones(len(x), bool)
+    for k, f in shares.items(): keep &= ~((x.kind == x.kinds.index(k)) & (r >= f))
+    return x.take(np.flatnonzero(keep))
 
 # %% ../nbs/01_data.ipynb #1f8af0cf
 def exposure_split(x:Interactions, # the self-selected part (e.g. `load('yahoo-r3', part='user')`): training and validation

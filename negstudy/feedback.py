@@ -18,7 +18,7 @@ from .train import evaluate, feedback_rows, feedback_sequences, training_rows, e
 
 # %% auto #0
 __all__ = ['KINDS', 'Radio', 'radio', 'seen_positive', 'false_negative_rate', 'user_coverage', 'pairwise_accuracy',
-           'time_to_quality', 'type_similarity', 'feedback_report']
+           'time_to_quality', 'type_item_alignment', 'type_similarity', 'feedback_report']
 
 # %% ../nbs/11_feedback.ipynb #81291212
 KINDS = ('positive', 'dislike', 'skip')
@@ -172,6 +172,14 @@ def time_to_quality(history:list, frac:float=0.95, key:str='val_select') -> dict
     if not ev: raise ConfigError(f"no epoch of this history has {key!r} (a run without validation: final=True)")
     best = max(h[key] for h in ev); first = next(h for h in ev if h[key] >= frac * best)
     return dict(best=best, epochs=first['epoch'], seconds=first['train_s'])
+
+def type_item_alignment(model, x:Interactions) -> pd.Series:
+    "Mean cosine between each feedback type's embedding and the embeddings of the items it is added to (the events of that kind in `x`)."
+    if not getattr(model, 'n_types', 0): raise ConfigError("this model has no feedback-type embedding: fit it with feedback_inputs=True")
+    w, e = model.type_emb.weight.detach().float().cpu(), model.item_emb.weight.detach().float().cpu()
+    out = {k: float(torch.nn.functional.cosine_similarity(e[torch.as_tensor(x.item[x.kind == j])], w[j][None], dim=-1).mean())
+           for j, k in enumerate(x.kinds) if (x.kind == j).any()}
+    return pd.Series(out, name='cos(type, item)')
 
 def type_similarity(model, kinds:tuple) -> pd.DataFrame:
     "Cosine similarity of the learned feedback-type embeddings (rows, columns: `kinds`), and their norms."

@@ -15,7 +15,7 @@ import yaml
 from tqdm.auto import tqdm
 import negstudy
 from .core import ConfigError, check_choice, write_json, atomic_path, project_path, get_device
-from .data import DATASETS, load, split, available
+from .data import DATASETS, load, split, available, subsample_feedback
 from .samplers import SAMPLERS, sampler_params, make_sampler, WITH_FEEDBACK
 from .losses import LOSSES
 from .models import MODELS
@@ -135,7 +135,7 @@ def expand(spec:dict) -> list[dict]:
 # %% ../nbs/10_study.ipynb #0dfb081f
 def _data(cfg):
     kw = dict(cfg.get('data_kw', {}))
-    protocol = kw.pop('protocol', 'loo'); kc = kw.pop('kcore', None)
+    protocol = kw.pop('protocol', 'loo'); kc = kw.pop('kcore', None); fs = kw.pop('feedback_share', None)
     split_kw = {k: kw.pop(k) for k in ('test', 'valid', 'cold') if k in kw}
     if cfg['dataset'] == 'radio':   # the simulated radio of negstudy.feedback (its settings in data_kw)
         from negstudy.feedback import radio
@@ -145,6 +145,7 @@ def _data(cfg):
         if kc or set(split_kw) - {'valid'}: raise ConfigError(f"protocol 'exposure' takes valid= only (got {sorted(set(split_kw) - {'valid'})}{', kcore' if kc else ''})")
         return exposure_split(load(cfg['dataset'], part='user', **kw), load(cfg['dataset'], part='random', **kw), seed=cfg['seed'], **split_kw)
     else: x = load(cfg['dataset'], **kw)
+    if fs: x = subsample_feedback(x, fs, seed=cfg['seed'])   # e.g. {skip: 0.25}: a quarter of the skips, drawn with the cell's seed
     if kc: 
         from negstudy.data import kcore
         x = kcore(x, kc, kc)

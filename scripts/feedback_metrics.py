@@ -2,7 +2,8 @@
 NDCG / user coverage @10, pairwise accuracy of held-out liked over disliked items, epochs and training seconds to 95% of
 the run's best validation score, the measured false-negative rate of its sampler's negatives (exact on the simulated
 radio, `Radio.p_like`; on real data the share that are the user's own positives anywhere in the data) and, for a model
-with feedback inputs, the cosine similarities of its learned feedback-type embeddings. On the simulated radio also the
+with feedback inputs, the cosine similarities of its learned feedback-type embeddings (with each other, and with the
+items each type marks). On the simulated radio also the
 true quality of what it recommends, free of exposure bias: the mean probability that each user likes the 10 songs
 recommended to them (`true_like@10`, from `Radio.p_like`; 1,000 songs, each user's liked ones excluded). One CSV per runs
 folder, beside it.
@@ -13,7 +14,7 @@ import argparse, json
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from negstudy.train import FitResult
-from negstudy.feedback import feedback_report, type_similarity
+from negstudy.feedback import feedback_report, type_similarity, type_item_alignment
 from fn_rates import load_run
 
 def measure(f:Path) -> dict|None:
@@ -32,6 +33,7 @@ def measure(f:Path) -> dict|None:
     if row['feedback_inputs']:
         ts = type_similarity(net, sp.source.kinds)
         row.update({f'cos_{a}_{b}': round(float(ts.loc[a, b]), 4) for i, a in enumerate(sp.source.kinds) for b in sp.source.kinds[i + 1:]})
+        row.update({f'align_{k}': round(v, 4) for k, v in type_item_alignment(net, sp.train).items()})   # cos(type, the items it marks)
     return row
 
 def main():
