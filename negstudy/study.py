@@ -142,7 +142,8 @@ def _data(cfg):
         x = radio(**{'seed': 0, **kw}).x   # the same simulated data for every cell unless data_kw names a seed
     elif protocol == 'exposure':   # Coat, Yahoo R3: train on the self-selected part, test on the randomly exposed one
         from negstudy.data import exposure_split
-        if kc or set(split_kw) - {'valid'}: raise ConfigError(f"protocol 'exposure' takes valid= only (got {sorted(set(split_kw) - {'valid'})}{', kcore' if kc else ''})")
+        if kc or fs or set(split_kw) - {'valid'}:
+            raise ConfigError(f"protocol 'exposure' takes valid= only (got {sorted(set(split_kw) - {'valid'})}{', kcore' if kc else ''}{', feedback_share' if fs else ''})")
         return exposure_split(load(cfg['dataset'], part='user', **kw), load(cfg['dataset'], part='random', **kw), seed=cfg['seed'], **split_kw)
     else: x = load(cfg['dataset'], **kw)
     if fs: x = subsample_feedback(x, fs, seed=cfg['seed'])   # e.g. {skip: 0.25}: a quarter of the skips, drawn with the cell's seed

@@ -19,7 +19,7 @@ def load_run(f:Path):
     if not best.exists(): print(f"skip {Path(f).parent.name}: no best.pt (the trained weights are not committed; rerun the grid)"); return None
     sp = _data(c); x = sp.source
     if c['dataset'] == 'radio':   # the simulator knows the truth: the probability each user likes each song
-        kw = {k: v for k, v in c['data_kw'].items() if k not in ('protocol', 'test', 'valid', 'cold', 'kcore')}
+        kw = {k: v for k, v in c['data_kw'].items() if k not in ('protocol', 'test', 'valid', 'cold', 'kcore', 'feedback_share')}   # radio()'s own
         truth = radio(**{'seed': 0, **kw}).p_like
     else: truth = seen_positive(x)
     net = make_model(c['model'], x.n_items, x.n_users, **({'max_len': fc['max_len']} if c['model'] != 'mf' else {}), **fc['model_kw'])
@@ -32,6 +32,7 @@ def main():
     for f in sorted(Path(a.runs).glob('*/metrics.json')):
         if (run := load_run(f)) is None: continue
         m, sp, net, truth = run; c = m['config']; fc = m['fit_config']
+        if c['loss'] == 'full_ce': print(f"skip {f.parent.name}: full_ce draws no negatives"); continue
         smp = make_sampler(c['sampler'], seed=c['seed'], **c['sampler_kw'])
         with torch.no_grad():
             r = false_negative_rate(smp, sp, truth, max_len=fc['max_len'], model=net if smp.needs_model else None,
