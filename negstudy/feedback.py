@@ -12,9 +12,9 @@ import pandas as pd
 import torch
 from torch import Tensor
 from .core import ConfigError, check_choice, rng
-from .data import Interactions, Split, POSITIVE, padded_history
+from .data import Interactions, Split, POSITIVE
 from .samplers import Sampler, PositiveSet, make_sampler, hit_mask
-from .train import evaluate, feedback_rows, feedback_sequences, training_rows, encode_last
+from .train import evaluate, feedback_sequences, training_rows, encode_last
 
 # %% auto #0
 __all__ = ['KINDS', 'Radio', 'radio', 'seen_positive', 'false_negative_rate', 'user_coverage', 'pairwise_accuracy',

@@ -7,14 +7,14 @@ Docs: https://negstudy.github.io/negstudy/train.html.md"""
 # %% ../nbs/07_train.ipynb #b54edf11
 from __future__ import annotations
 import io, time, copy
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
 from .core import ConfigError, check_choice, get_device, seed_everything, torch_gen, atomic_path, write_json
-from .data import Split, Interactions, POSITIVE, bands, padded_history, csr_take, history_pairs
+from .data import Split, Interactions, POSITIVE, bands, padded_history, history_pairs
 from .samplers import make_sampler, hit_mask, Sampler, no_feedback
 from .losses import make_loss, full_ce
 from .models import make_model
