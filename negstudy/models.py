@@ -17,11 +17,26 @@ from .core import ConfigError, check_choice, check_kwargs
 __all__ = ['MODELS', 'Recommender', 'fast_dropout', 'Dropout', 'SASRec', 'GRU4Rec', 'MF', 'make_model']
 
 # %% ../nbs/05_models.ipynb #cfb427fa
+def _score_rows(h:Tensor, # (B, L, d)
+                w:Tensor, # (n + 1, d) the item table
+                ids:Tensor, # (B, L, N) per-position ids
+                block:int=2**17) -> Tensor:
+    """`score` without autograd (a hard sampler scoring its pool): a batched matrix product over blocks of positions whose
+    gathered embeddings stay near the cache (~0.5 MB), instead of one (B, L, N, d) gather in fresh memory
+    (see bench/samplers.py). On a GPU, one block."""
+    B, L, N = ids.shape; d = h.shape[-1]
+    hh, ii = h.reshape(B * L, 1, d), ids.reshape(B * L, N)
+    r = B * L if h.is_cuda else max(1, block // max(N * d, 1))
+    out = [torch.bmm(hh[a:a + r], w.index_select(0, ii[a:a + r].reshape(-1)).view(-1, N, d).transpose(1, 2))
+           for a in range(0, B * L, r)]
+    return (torch.cat(out) if len(out) != 1 else out[0]).view(B, L, N)
+
 class Recommender(nn.Module):
     "Shared head: dot products with the item embeddings."
     sequential = True
     def score(self, h:Tensor, ids:Tensor) -> Tensor:
         "Scores (B, L, N) of `ids` (B, N) or (B, L, N) under hidden states h (B, L, d)."
+        if ids.dim() == 3 and not torch.is_grad_enabled(): return _score_rows(h, self.item_emb.weight, ids)
         e = self.item_emb(ids)
         return torch.einsum('bld,bnd->bln', h, e) if ids.dim() == 2 else (h[:, :, None, :] * e).sum(-1)
     def score_all(self, h:Tensor, items:slice|None=None) -> Tensor:
