@@ -193,6 +193,7 @@ def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=Fal
              seqs_per_s=r.seqs_per_s, device=r.device, negstudy=negstudy.__version__, history=r.history,
              fit_config=r.config,   # every setting fit used, defaults and the sampler's effective settings included
              machine=_machine(r.device))
+    if r.by_select: m['by_select'] = r.by_select   # `also_select`: each selection metric's epoch, validation and test metrics
     if mode is not None: m['mode'] = mode
     if mode == 'stop_now' and r.stopped == 'epochs' and stopped_early: m['stopped'] = 'stop_now'   # ended by hand before its rule did
     write_json(out_dir/'metrics.json', m)
@@ -321,6 +322,10 @@ def collect(runs_dir:str|Path) -> pd.DataFrame:
                 if isinstance(v, (int, float)): rows.append({**base, 'split': part, 'metric': k, 'value': float(v)})
         for k in ('wall_s', 'train_s', 'seqs_per_s', 'best_epoch', 'epochs_run'):
             rows.append({**base, 'split': 'run', 'metric': k, 'value': float(m[k])})
+        for sel, r in m.get('by_select', {}).items():   # selection per metric (`also_select`): split 'test|ndcg@5', …
+            rows += [{**base, 'split': f'{part}|{sel}', 'metric': k, 'value': float(v)} for part in ('test', 'valid')
+                     for k, v in r[part].items() if isinstance(v, (int, float))]
+            rows.append({**base, 'split': f'run|{sel}', 'metric': 'best_epoch', 'value': float(r['best_epoch'])})
     if not rows: raise ConfigError(f"{runs_dir}: no metrics.json found")
     df = pd.DataFrame(rows)
     # a sampler run with several settings (a sweep) is labelled by them, e.g. adaptive(n_neg=1,pool=20) (a setting

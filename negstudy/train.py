@@ -218,6 +218,19 @@ class RunState:
     hist: list = field(default_factory=list); best: float = -1.0; best_state: bytes|None = None; best_epoch: int = 0
     bad: int = 0; steps: int = 0; train_s: float = 0.0; seen: int = 0
     epoch: int = 0; prior_s: float = 0.0   # the last finished epoch, and the wall time earlier calls spent (a resumed run)
+    also: dict = field(default_factory=dict)   # `also_select`: metric -> dict(best, epoch, bad, state), each its own best weights
+
+    def observe_also(self, epoch:int, scores:dict, net):
+        "The extra selection metrics' scores at this validation: each keeps its own best weights and patience."
+        for m, s in scores.items():
+            a = self.also.setdefault(m, dict(best=-1.0, epoch=0, bad=0, state=None))
+            if s > a['best']:
+                buf = io.BytesIO(); torch.save(net.state_dict(), buf); a.update(best=s, epoch=epoch, bad=0, state=buf.getvalue())
+            else: a['bad'] += 1
+
+    def spent(self, patience:int) -> bool:
+        "Patience is spent when neither `select` nor any extra selection metric has improved for `patience` validations."
+        return self.bad >= patience and all(a['bad'] >= patience for a in self.also.values())
 
     def observe(self, epoch:int, score:float, net) -> bool:
         "A validation score: a new best keeps the weights (serialised) and resets patience; otherwise patience counts one."
@@ -254,7 +267,9 @@ def save_checkpoint(path:Path, cfg:dict, rs:RunState, net, opt, sched, gens:list
               cuda_rng=torch.cuda.get_rng_state(dev) if dev.type == 'cuda' else None,
               gens=[g.get_state() for g in gens], hist=rs.hist, best=rs.best, best_epoch=rs.best_epoch, bad=rs.bad, steps=rs.steps,
               train_s=rs.train_s, seen=rs.seen, wall_s=rs.prior_s + wall_s, sampler_state=smp.state_dict() if smp is not None else None,
-              best_state=None if rs.best_state is None else torch.frombuffer(bytearray(rs.best_state), dtype=torch.uint8))
+              best_state=None if rs.best_state is None else torch.frombuffer(bytearray(rs.best_state), dtype=torch.uint8),
+              also={m: {**a, 'state': None if a['state'] is None else torch.frombuffer(bytearray(a['state']), dtype=torch.uint8)}
+                    for m, a in rs.also.items()})
     with atomic_path(path) as tmp: torch.save(st, tmp)
     write_json(Path(path).parent / 'history.json', dict(config=cfg, best_epoch=rs.best_epoch, history=rs.hist))
 
@@ -272,8 +287,9 @@ def load_checkpoint(path:Path, cfg:dict, net, opt, sched, gens:list, smp, dev) -
     if dev.type == 'cuda' and st.get('cuda_rng') is not None: torch.cuda.set_rng_state(st['cuda_rng'], dev)
     for g, gs in zip(gens, st['gens'], strict=True): g.set_state(gs)
     if smp is not None and st.get('sampler_state'): smp.load_state_dict(st['sampler_state'])
+    also = {m: {**a, 'state': None if a['state'] is None else a['state'].numpy().tobytes()} for m, a in st.get('also', {}).items()}
     return RunState(st['hist'], st['best'], None if st['best_state'] is None else st['best_state'].numpy().tobytes(), st['best_epoch'],
-                    st['bad'], st['steps'], st['train_s'], st['seen'], st['epoch'], st.get('wall_s', 0.0))   # wall_s: absent in early checkpoints
+                    st['bad'], st['steps'], st['train_s'], st['seen'], st['epoch'], st.get('wall_s', 0.0), also)   # wall_s, also: absent in early checkpoints
 
 # %% ../nbs/07_train.ipynb #605a714e
 @dataclass
@@ -285,6 +301,7 @@ class FitResult:
     refit: dict|None = None   # with refit=True: the refit's epochs, train_s, history and the selection model's test metrics
     wall_total_s: float|None = None   # wall_s plus the wall time earlier calls spent up to their last checkpoint (resumed runs)
     split: object = field(default=None, repr=False)   # the Split it was trained on (what `recommend` reads; not saved)
+    by_select: dict|None = None   # with `also_select`: metric -> dict(best_epoch, valid, test) of the weights that metric chose
 
     def bands(self, stage:str='test', k:int=10):
         "HR@k and NDCG@k per item-popularity band (head / mid / tail, thirds of training volume) and overall; `.attrs['balance']`."
@@ -393,6 +410,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         precision:str='float32', # 'bfloat16': autocast the model's forward to bf16 in training (losses and evaluation stay float32)
         batching:str='auto', # 'length': batches of similar lengths, each trimmed to its longest sequence (no work on padding); 'random'; 'auto': 'length' for a padding-invariant model
         select:str='ndcg@10', # the validation metric that early-stops and picks the best epoch: ndcg@K, hr@K, recall@K or mrr
+        also_select:list|tuple|None=None, # more selection metrics (e.g. ['ndcg@5', 'ndcg@20']): each keeps its own best weights, tested at the end (`by_select`); the run stops when none of them, nor `select`, has improved for `patience` validations
         filter_seen:bool=True, # rank only items the user has not interacted with (validation and test)
         lr_step:int|None=None, # StepLR: multiply the learning rate by `lr_gamma` every `lr_step` epochs (None: constant)
         lr_gamma:float=1.0,
@@ -410,6 +428,9 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     if not l2 >= 0: raise ConfigError(f"l2 must be >= 0 (got {l2!r})")
     check_choice('optimizer', optimizer, ['adam', 'sgd']); check_choice('average', average, ['user', 'interaction'])
     sel_name, sel_k = _parse_select(select)
+    if isinstance(also_select, str): also_select = [also_select]
+    also_select = [m for m in dict.fromkeys(also_select or []) if m != select]
+    also_k = [_parse_select(m)[1] for m in also_select]
     if lr_step is not None and not (isinstance(lr_step, int) and not isinstance(lr_step, bool) and lr_step > 0): raise ConfigError(f"lr_step={lr_step!r} must be a positive integer or None")
     if not 0 < lr_gamma <= 1: raise ConfigError(f"lr_gamma={lr_gamma!r} must be in (0, 1]")
     if final and refit: raise ConfigError("final=True trains one fixed-length run: it takes no refit")
@@ -431,6 +452,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     if inst is not None: cfg['sampler_kw'] = inst.settings()
     if amp: cfg['precision'] = precision   # recorded only when not the default, so float32 configs stay as they were   # an instance's settings, so a checkpoint and metrics.json know them
     if feedback_inputs: cfg['feedback_inputs'] = True   # only when set: the configuration of a default run is as before
+    if also_select: cfg['also_select'] = also_select
     train = sp.history('test') if final else sp.train; n_items, n_users = sp.source.n_items, sp.source.n_users
     seed_everything(seed)
     net = make_model(model, n_items, n_users, **({'max_len': max_len} if model != 'mf' else {}), **(model_kw or {})).to(dev)
@@ -466,14 +488,14 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     cfg['batching'] = batching   # what was used
     if smp is not None: smp.on_fit_start(net, sp, *train.positives().sequences(), max_len, dev)   # a learning sampler prepares (e.g. its validation set)
     counts = sp.train.item_counts(); band = bands(counts)   # bands from train alone, also in a final run
-    fkw = dict(ks=tuple(sorted({*ks, sel_k})), band=band, counts=counts, max_len=max_len, batch=eval_batch, average=average,
+    fkw = dict(ks=tuple(sorted({*ks, sel_k, *also_k})), band=band, counts=counts, max_len=max_len, batch=eval_batch, average=average,
                filter_train=filter_seen, **({'feedback_inputs': True} if feedback_inputs else {}))   # the final metrics include the selection metric's K
-    vks = tuple(sorted({10, sel_k}))   # validation: the selection metric's K, and 10 for the history
+    vks = tuple(sorted({10, sel_k, *also_k}))   # validation: the selection metrics' K, and 10 for the history
     gens = [gen] + _generators(smp)
     ckpt = None if out_dir is None else Path(out_dir) / 'checkpoint.pt'
     rs = load_checkpoint(ckpt, cfg, net, opt, sched, gens, smp, dev) if ckpt is not None and resume and ckpt.exists() else RunState()
     start = rs.epoch + 1
-    why = lambda out_of_time: ('patience' if rs.bad >= patience else 'max_steps' if max_steps and rs.steps >= max_steps
+    why = lambda out_of_time: ('patience' if rs.spent(patience) else 'max_steps' if max_steps and rs.steps >= max_steps
                                else 'time_budget' if out_of_time else 'epochs')
     stopped = why(False)   # a resumed run may already be over
     bar = tqdm(range(start, epochs + 1 if stopped == 'epochs' else start), desc=f'{model}+{sampler}+{loss}',
@@ -495,11 +517,13 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
             v = evaluate(net, sp, 'valid', **{**fkw, 'ks': vks})
             rec.update(val_ndcg10=float(v['ndcg@10']), val_hr10=float(v['hr@10']), val_select=float(v[select]))
             rs.observe(ep, rec['val_select'], net)
+            if also_select:
+                rec.update({f'val_{m}': float(v[m]) for m in also_select}); rs.observe_also(ep, {m: float(v[m]) for m in also_select}, net)
             bar.set_postfix(loss=f"{rec['loss']:.4f}", **{f'val_{select}': f"{v[select]:.4f}"}, best=f"{rs.best:.4f}")
         rs.hist.append(rec); rs.epoch = ep
         if ckpt is not None and ('val_ndcg10' in rec if not final else ep % eval_every == 0 or ep == epochs or stop):
             save_checkpoint(ckpt, cfg, rs, net, opt, sched, gens, smp, dev, time.time() - t0)
-        if rs.bad >= patience or stop: stopped = why(stop); break
+        if rs.spent(patience) or stop: stopped = why(stop); break
     if final:   # no selection: the last weights
         if out_dir is not None:
             with atomic_path(Path(out_dir) / 'final.pt') as tmp: torch.save(net.state_dict(), tmp)
@@ -508,10 +532,16 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         return FitResult(rs.hist, len(rs.hist), {}, test, w, rs.train_s, rs.seen / max(rs.train_s, 1e-9), str(dev), cfg, net, stopped,
                          wall_total_s=rs.prior_s + w, split=sp)
     if rs.best_state is None: raise ConfigError(f"no validation ran (epochs={epochs}, checkpoint at epoch {start - 1})")
+    by_select = {}
+    for m in also_select:   # each extra selection metric's own weights, tested (before the main selection's, which the model keeps)
+        if (a := rs.also.get(m, {})).get('state') is None: continue   # (a checkpoint from before it was asked for, with no validation since)
+        net.load_state_dict(torch.load(io.BytesIO(a['state']), weights_only=True, map_location=dev))
+        by_select[m] = dict(best_epoch=a['epoch'], valid=evaluate(net, sp, 'valid', **fkw), test=evaluate(net, sp, 'test', **fkw))
     net.load_state_dict(torch.load(io.BytesIO(rs.best_state), weights_only=True, map_location=dev))
     if out_dir is not None:
         with atomic_path(Path(out_dir) / 'best.pt') as tmp: tmp.write_bytes(rs.best_state)
     valid, test = evaluate(net, sp, 'valid', **fkw), evaluate(net, sp, 'test', **fkw)
+    if also_select: by_select[select] = dict(best_epoch=rs.best_epoch, valid=valid, test=test)
     info = None
     if refit and stopped != 'time_budget':   # a run cut by its budget is not finished: it refits when it is
         r = _refit(args, rs.best_epoch, dev, None if out_dir is None else Path(out_dir) / 'refit')   # its weights: refit/final.pt
@@ -519,7 +549,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         test, net = r.test, r.model
     w = time.time() - t0
     return FitResult(rs.hist, rs.best_epoch, valid, test, w, rs.train_s, rs.seen / max(rs.train_s, 1e-9), str(dev), cfg, net, stopped, info,
-                     rs.prior_s + w, split=sp)
+                     rs.prior_s + w, split=sp, by_select=by_select or None)
 
 def _refit(args:dict, epochs:int, dev, out_dir) -> FitResult:
     "A fresh model with the same settings and seed on train + valid for exactly `epochs` epochs, tested with its last weights."
