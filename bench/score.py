@@ -1,6 +1,6 @@
 """A hard sampler's pool scoring: `Recommender.score` on per-position ids (B, L, N) without autograd, the blocked batched
-matrix product (`negstudy.models._score_rows`) side by side with the one-gather form it replaced, and one whole DNS training
-step of MF on a Gowalla-sized catalogue with each.
+matrix product (`negstudy.models._score_rows`) side by side with the one-gather form it replaced, and one whole training step
+of MF on a Gowalla-sized catalogue with each (DNS, and Softmax-v, whose loss takes the whole pool: `RowScore`).
 
 Run: python bench/score.py [--threads 1]   (medians of 7 timed repeats after a warm-up; CPU)
 """
@@ -39,12 +39,14 @@ def main():
     # one training step: DNS(1, N) with MF + BPR, batch 4096, 41k items (Gowalla's shape), synthetic users
     nu, ni = 29858, 40988
     tr = from_arrays(torch.randint(1, nu + 1, (800_000,), generator=g).numpy(), torch.randint(1, ni + 1, (800_000,), generator=g).numpy())
-    print(f"\n{'DNS(1, N) training step, MF d 32, batch 4096':<58}{'gather ms':>10}{'blocked ms':>11}{'speed-up':>9}")
-    for N in (100, 200):
+    print(f"\n{'training step, MF d 32, batch 4096':<58}{'gather ms':>10}{'blocked ms':>11}{'speed-up':>9}")
+    for label, name, kw in (('DNS(1, 100)', 'adaptive', dict(n_neg=1, pool=100)), ('DNS(1, 200)', 'adaptive', dict(n_neg=1, pool=200)),
+                            ('DNS(20, 200): 20 kept, RowScore in the loss', 'adaptive', dict(n_neg=20, pool=200)),
+                            ('Softmax-v(1, 200): the whole pool in the loss', 'softmax', dict(rho=1.0, pool=200))):
         ms = {}
         for form in ('gather', 'blocked'):
             net = make_model('mf', ni, nu, d=32); opt = torch.optim.Adam(net.parameters(), 1e-3)
-            smp = make_sampler('adaptive', n_neg=1, pool=N, seed=0).fit(tr)
+            smp = make_sampler(name, seed=0, **kw).fit(tr)
             b = dict(x=torch.randint(1, nu + 1, (4096,), generator=g), tgt=torch.randint(1, ni + 1, (4096, 1), generator=g))
             b['u'] = b['x']
             orig = Recommender.score
@@ -53,6 +55,6 @@ def main():
                                                         else (h[:, :, None, :] * self.item_emb(i)).sum(-1))
             try: ms[form] = timed(lambda: train_step(net, opt, b, bpr, smp)) * 1e3
             finally: Recommender.score = orig
-        print(f"{'pool N = ' + str(N):<58}{ms['gather']:>10.1f}{ms['blocked']:>11.1f}{ms['gather'] / ms['blocked']:>8.1f}x")
+        print(f"{label:<58}{ms['gather']:>10.1f}{ms['blocked']:>11.1f}{ms['gather'] / ms['blocked']:>8.1f}x")
 
 if __name__ == '__main__': main()

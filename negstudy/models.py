@@ -14,7 +14,7 @@ from torch import Tensor
 from .core import ConfigError, check_choice, check_kwargs
 
 # %% auto #0
-__all__ = ['MODELS', 'Recommender', 'fast_dropout', 'Dropout', 'SASRec', 'GRU4Rec', 'MF', 'make_model']
+__all__ = ['ROWS_MIN', 'MODELS', 'RowScore', 'Recommender', 'fast_dropout', 'Dropout', 'SASRec', 'GRU4Rec', 'MF', 'make_model']
 
 # %% ../nbs/05_models.ipynb #cfb427fa
 def _score_rows(h:Tensor, # (B, L, d)
@@ -31,12 +31,39 @@ def _score_rows(h:Tensor, # (B, L, d)
            for a in range(0, B * L, r)]
     return (torch.cat(out) if len(out) != 1 else out[0]).view(B, L, N)
 
+ROWS_MIN = 16   # per-position candidates from which `score` with autograd takes `RowScore` on a CPU (below, the gather is cheap)
+
+class RowScore(torch.autograd.Function):
+    """`score` of per-position ids with autograd, in the same blocks forward and backward (a loss over a whole weighted pool,
+    as Softmax-v's): no (B, L, N, d) tensor is ever built. The item table's gradient is dense, as `nn.Embedding`'s, and
+    zero at `padding_idx`. Computed in float32 (or the tables' wider type) with autocast off, as the gather form was."""
+    @staticmethod
+    def forward(ctx, h, w, ids, padding_idx=None):
+        ctx.save_for_backward(h, w, ids); ctx.padding_idx = padding_idx
+        with torch.autocast(h.device.type, enabled=False):
+            return _score_rows(h.to(torch.promote_types(h.dtype, w.dtype)), w, ids)
+    @staticmethod
+    def backward(ctx, g):
+        h, w, ids = ctx.saved_tensors; B, L, N = ids.shape; d = h.shape[-1]
+        dt = torch.promote_types(h.dtype, w.dtype); hh, ii, gg = h.reshape(B * L, 1, d).to(dt), ids.reshape(B * L, N), g.reshape(B * L, 1, N).to(dt)
+        gh = torch.empty(B * L, 1, d, dtype=dt, device=h.device) if ctx.needs_input_grad[0] else None
+        gw = torch.zeros_like(w) if ctx.needs_input_grad[1] else None
+        r = max(1, 2**17 // max(N * d, 1))
+        with torch.autocast(h.device.type, enabled=False):
+            for a in range(0, B * L, r):
+                i = ii[a:a + r].reshape(-1)
+                if gh is not None: gh[a:a + r] = torch.bmm(gg[a:a + r], w.index_select(0, i).view(-1, N, d).to(dt))
+                if gw is not None: gw.index_add_(0, i, (gg[a:a + r].transpose(1, 2) * hh[a:a + r]).reshape(-1, d).to(w.dtype))
+        if gw is not None and ctx.padding_idx is not None: gw[ctx.padding_idx] = 0
+        return (None if gh is None else gh.view(B, L, d).to(h.dtype)), gw, None, None
+
 class Recommender(nn.Module):
     "Shared head: dot products with the item embeddings."
     sequential = True
     def score(self, h:Tensor, ids:Tensor) -> Tensor:
         "Scores (B, L, N) of `ids` (B, N) or (B, L, N) under hidden states h (B, L, d)."
         if ids.dim() == 3 and not torch.is_grad_enabled(): return _score_rows(h, self.item_emb.weight, ids)
+        if ids.dim() == 3 and ids.shape[-1] >= ROWS_MIN and not h.is_cuda: return RowScore.apply(h, self.item_emb.weight, ids, self.item_emb.padding_idx)
         e = self.item_emb(ids)
         return torch.einsum('bld,bnd->bln', h, e) if ids.dim() == 2 else (h[:, :, None, :] * e).sum(-1)
     def score_all(self, h:Tensor, items:slice|None=None) -> Tensor:
