@@ -21,12 +21,14 @@ from .losses import LOSSES
 from .models import MODELS
 
 # %% auto #0
-__all__ = ['SPEC_KEYS', 'PRESETS', 'LOSS_KW', 'WITH_NEGATIVES', 'MODES', 'CELL_DEFAULTS', 'TEMPLATE', 'TEMPLATE_TRAIN',
-           'CELL_KEYS', 'BAND_COLS', 'SEARCH', 'validate_spec', 'load_spec', 'cell_id', 'expand', 'run_cell',
-           'load_cell', 'is_done', 'can_continue', 'template_params', 'run_grid', 'collect', 'summarize', 'band_table',
-           'report', 'hpo', 'main']
+__all__ = ['PIPELINES', 'PIPELINE_KEYS', 'SPEC_KEYS', 'PRESETS', 'LOSS_KW', 'WITH_NEGATIVES', 'MODES', 'CELL_DEFAULTS',
+           'TEMPLATE', 'TEMPLATE_TRAIN', 'CELL_KEYS', 'BAND_COLS', 'SEARCH', 'validate_spec', 'load_spec', 'cell_id',
+           'expand', 'run_cell', 'load_cell', 'is_done', 'can_continue', 'template_params', 'run_grid', 'collect',
+           'summarize', 'band_table', 'report', 'hpo', 'main']
 
 # %% ../nbs/10_study.ipynb #d14366ad
+PIPELINES = {'autosample_search': 'autosample'}   # a grid "sampler" that is a whole procedure -> the sampler whose settings it also takes
+PIPELINE_KEYS = ('search_epochs', 'retrain', 'top_k')   # the procedure's own settings (`negstudy.autosearch.autosample_search`)
 SPEC_KEYS = {'name', 'datasets', 'models', 'samplers', 'losses', 'seeds', 'train', 'train_by_dataset', 'model_kw', 'sampler_kw', 'data_kw', 'description', 'tuned',
              'comparison', 'loss_kw', 'preset'}   # comparison: true = a spec that compares samplers; it must stop by epochs or patience, never by wall clock
 PRESETS = {   # protocols a spec names with `preset:`; its own data_kw / train settings override them
@@ -55,7 +57,7 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
         spec['train'] = [{**pre['train'], **(t or {})} for t in spec['train']] if isinstance(spec['train'], list) else {**pre['train'], **(spec['train'] or {})}
         spec['data_kw'] = {d: {**pre['data_kw'], **spec['data_kw'].get(d, {})} for d in spec.get('datasets') or []} | \
                           {d: v for d, v in spec['data_kw'].items() if d not in (spec.get('datasets') or [])}
-    allowed = {'datasets': [*DATASETS, 'synthetic', 'radio'], 'models': list(MODELS), 'samplers': list(SAMPLERS), 'losses': LOSSES}
+    allowed = {'datasets': [*DATASETS, 'synthetic', 'radio'], 'models': list(MODELS), 'samplers': [*SAMPLERS, *PIPELINES], 'losses': LOSSES}
     for field, ok in allowed.items():
         vals = spec[field]
         if not isinstance(vals, list) or not vals: raise ConfigError(f"{source}: {field!r} must be a non-empty list")
@@ -75,11 +77,13 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
         if not all(isinstance(kw, dict) for kw in _as_list(kws)):
             raise ConfigError(f"{source}: model_kw.{m}: expected a mapping or a list of mappings")
     for s, kws in spec['sampler_kw'].items():
-        if s not in SAMPLERS: raise ConfigError(f"{source}: sampler_kw: {s!r} is not a sampler; choose from {list(SAMPLERS)}")
+        if s not in SAMPLERS and s not in PIPELINES: raise ConfigError(f"{source}: sampler_kw: {s!r} is not a sampler; choose from {[*SAMPLERS, *PIPELINES]}")
+        takes = sampler_params(SAMPLERS[s]) if s in SAMPLERS else [*sampler_params(SAMPLERS[PIPELINES[s]]), *PIPELINE_KEYS]
         for kw in _as_list(kws):   # a list: one grid variant per settings dict
             if not isinstance(kw, dict): raise ConfigError(f"{source}: sampler_kw.{s}: expected a mapping or a list of mappings")
-            if (bad := [k for k in kw if k not in sampler_params(SAMPLERS[s])]):
-                raise ConfigError(f"{source}: sampler_kw.{s}: unknown parameter(s) {bad}; {s} takes {sampler_params(SAMPLERS[s])}")
+            if (bad := [k for k in kw if k not in takes]):
+                raise ConfigError(f"{source}: sampler_kw.{s}: unknown parameter(s) {bad}; {s} takes {takes}")
+            if s in PIPELINES: check_choice(f'{source}: sampler_kw.{s}.retrain', kw.get('retrain', 'warm'), ['warm', 'scratch', 'both', 'none'])
     for s, kws in spec['loss_kw'].items():   # per-sampler loss settings, e.g. Apple's dilution neg_weight = K / 110
         if s not in spec['samplers']: raise ConfigError(f"{source}: loss_kw: {s!r} is not one of this spec's samplers {spec['samplers']}")
         for kw in _as_list(kws):
@@ -175,6 +179,8 @@ def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=Fal
     tr = dict(cfg.get('train', {}))
     if mode is not None:
         check_choice('mode', mode, MODES); ck = out_dir/'checkpoint.pt'
+        if cfg.get('sampler') in PIPELINES:
+            raise ConfigError(f"cell {cfg.get('id')}: a {cfg['sampler']} cell goes on stage by stage when the grid runs again; mode {mode!r} does not apply")
         if not ck.exists(): raise ConfigError(f"{ck}: no checkpoint, so nothing to {'continue' if mode == 'continue' else 'stop'}")
         tr.pop('time_budget_s', None); tr['resume'] = True   # this call goes on from the checkpoint to the stopping rule (continue) ...
         if mode == 'stop_now':   # ... or trains nothing: no further epoch, and no refit (the best weights so far are tested)
@@ -183,10 +189,12 @@ def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=Fal
             stopped_early = at < int(tr.get('epochs', 50)); tr['epochs'] = at; tr['refit'] = False
     sp = _data(cfg)
     lkw = {**tr.pop('loss_kw', {}), **cfg.get('loss_kw', {})}   # the spec's train-wide loss settings, then the sampler's own
-    r = fit(sp, cfg['model'], cfg['sampler'] if cfg['sampler'] != 'none' else 'uniform', cfg['loss'], loss_kw=lkw,
-            model_kw=cfg.get('model_kw', {}), sampler_kw=cfg.get('sampler_kw', {}), seed=cfg['seed'],
-            device=device or tr.pop('device', None), progress=progress, out_dir=out_dir,
-            **{k: v for k, v in tr.items() if k != 'device'})
+    dev = device or tr.pop('device', None); tr.pop('device', None)
+    if cfg['sampler'] in PIPELINES: r, extra = _run_pipeline(cfg, sp, tr, lkw, dev, progress, out_dir)
+    else:
+        r, extra = fit(sp, cfg['model'], cfg['sampler'] if cfg['sampler'] != 'none' else 'uniform', cfg['loss'], loss_kw=lkw,
+                       model_kw=cfg.get('model_kw', {}), sampler_kw=cfg.get('sampler_kw', {}), seed=cfg['seed'],
+                       device=dev, progress=progress, out_dir=out_dir, **tr), {}
     m = dict(id=cfg.get('id', cell_id(cfg)), config=cfg, test=r.test, valid=r.valid, best_epoch=r.best_epoch,
              epochs_run=len(r.history), stopped=r.stopped, refit=r.refit, wall_s=(w := time.time() - t0),
              wall_total_s=w + r.wall_total_s - r.wall_s, train_s=r.train_s,   # + earlier calls' time (resumed cells)
@@ -194,12 +202,38 @@ def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=Fal
              fit_config=r.config,   # every setting fit used, defaults and the sampler's effective settings included
              machine=_machine(r.device))
     if r.by_select: m['by_select'] = r.by_select   # `also_select`: each selection metric's epoch, validation and test metrics
+    m.update(extra)   # a pipeline's stages
     if mode is not None: m['mode'] = mode
     if mode == 'stop_now' and r.stopped == 'epochs' and stopped_early: m['stopped'] = 'stop_now'   # ended by hand before its rule did
     write_json(out_dir/'metrics.json', m)
     if r.stopped != 'time_budget':
-        for c in (out_dir/'checkpoint.pt', out_dir/'refit'/'checkpoint.pt'): c.unlink(missing_ok=True)
+        for c in (out_dir/'checkpoint.pt', *out_dir.glob('*/checkpoint.pt')): c.unlink(missing_ok=True)   # refit/, a pipeline's stages
     return m
+
+def _stage(r) -> dict:
+    "What metrics.json keeps of one stage of a pipeline."
+    return dict(test=r.test, valid=r.valid, best_epoch=r.best_epoch, epochs_run=len(r.history), stopped=r.stopped,
+                train_s=r.train_s, wall_s=r.wall_s, history=r.history)
+
+def _run_pipeline(cfg:dict, sp, tr:dict, lkw:dict, device, progress:bool, out_dir:Path):
+    """A `PIPELINES` cell: AutoSample's search stage, then its retrain(s) (`negstudy.autosearch.autosample_search`). The
+    cell's result is the retrained run (the warm one when both ran; the search itself with retrain 'none'); metrics.json
+    adds `pipeline`: the chosen candidates, each candidate's weight / pruning / cost, the cost account and every stage.
+    `train.epochs` is each retrain's budget, `sampler_kw.search_epochs` the search's; the samplers' shared settings
+    (n_neg, share, exclude_positives) go to every candidate, AutoSample's own to the search. A killed cell goes on stage by
+    stage (each checkpoints in its own folder: search/, retrain_warm/, retrain_scratch/) when the grid runs again."""
+    from negstudy.autosearch import autosample_search
+    from negstudy.samplers import Sampler
+    kw = dict(cfg.get('sampler_kw', {})); own = {k: kw.pop(k) for k in PIPELINE_KEYS if k in kw}
+    shared = {k: kw.pop(k) for k in list(kw) if k in sampler_params(Sampler) and k not in ('seed', 'device')}
+    if 'candidates' in kw: own['candidates'] = kw.pop('candidates')
+    tr = dict(tr); epochs = tr.pop('epochs', 50)
+    s = autosample_search(sp, cfg['model'], cfg['loss'], retrain_epochs=epochs, sampler_kw=shared, search_kw=kw, seed=cfg['seed'],
+                          device=device, out_dir=out_dir, loss_kw=lkw, model_kw=cfg.get('model_kw', {}), progress=progress, **own, **tr)
+    stages = {'search': _stage(s.search), **{f'retrain_{how}': _stage(r) for how, r in s.retrain.items()}}
+    cost = s.cost.to_dict('records')
+    return (s.result or s.search), dict(pipeline=dict(chosen=s.chosen, candidates=s.candidates.reset_index().to_dict('records'),
+                                                      cost=cost, train_s=sum(c['train_s'] for c in cost), stages=stages))
 
 CELL_DEFAULTS = dict(model='sasrec', sampler='uniform', loss='bce', seed=0, data_kw={}, model_kw={}, sampler_kw={}, train={})
 
@@ -322,7 +356,7 @@ def collect(runs_dir:str|Path) -> pd.DataFrame:
                 if isinstance(v, (int, float)): rows.append({**base, 'split': part, 'metric': k, 'value': float(v)})
         for k in ('wall_s', 'train_s', 'seqs_per_s', 'best_epoch', 'epochs_run'):
             rows.append({**base, 'split': 'run', 'metric': k, 'value': float(m[k])})
-        for sel, r in m.get('by_select', {}).items():   # selection per metric (`also_select`): split 'test|ndcg@5', …
+        for sel, r in [*m.get('by_select', {}).items(), *m.get('pipeline', {}).get('stages', {}).items()]:   # selection per metric (`also_select`): split 'test|ndcg@5', …; a pipeline's stages: 'test|retrain_scratch', …
             rows += [{**base, 'split': f'{part}|{sel}', 'metric': k, 'value': float(v)} for part in ('test', 'valid')
                      for k, v in r[part].items() if isinstance(v, (int, float))]
             rows.append({**base, 'split': f'run|{sel}', 'metric': 'best_epoch', 'value': float(r['best_epoch'])})
