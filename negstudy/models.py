@@ -23,12 +23,15 @@ def _score_rows(h:Tensor, # (B, L, d)
                 block:int=2**17) -> Tensor:
     """`score` without autograd (a hard sampler scoring its pool): a batched matrix product over blocks of positions whose
     gathered embeddings stay near the cache (~0.5 MB), instead of one (B, L, N, d) gather in fresh memory
-    (see bench/samplers.py). On a GPU, one block."""
-    B, L, N = ids.shape; d = h.shape[-1]
-    hh, ii = h.reshape(B * L, 1, d), ids.reshape(B * L, N)
+    (see bench/score.py). On a GPU, one block. `h` with one position (MF) serves every position of `ids`. Computed in the
+    wider of the two types with autocast off (a bf16 training step's pool is scored as the gather form scored it: float32)."""
+    B, L, N = ids.shape; d = h.shape[-1]; dt = torch.promote_types(h.dtype, w.dtype)
+    if B * L == 0 or N == 0: return torch.zeros(B, L, N, dtype=dt, device=h.device)
+    hh, ii = h.expand(B, L, d).reshape(B * L, 1, d).to(dt), ids.reshape(B * L, N)
     r = B * L if h.is_cuda else max(1, block // max(N * d, 1))
-    out = [torch.bmm(hh[a:a + r], w.index_select(0, ii[a:a + r].reshape(-1)).view(-1, N, d).transpose(1, 2))
-           for a in range(0, B * L, r)]
+    with torch.autocast(h.device.type, enabled=False):
+        out = [torch.bmm(hh[a:a + r], w.index_select(0, ii[a:a + r].reshape(-1)).view(-1, N, d).to(dt).transpose(1, 2))
+               for a in range(0, B * L, r)]
     return (torch.cat(out) if len(out) != 1 else out[0]).view(B, L, N)
 
 ROWS_MIN = 16   # per-position candidates from which `score` with autograd takes `RowScore` on a CPU (below, the gather is cheap)
@@ -40,8 +43,7 @@ class RowScore(torch.autograd.Function):
     @staticmethod
     def forward(ctx, h, w, ids, padding_idx=None):
         ctx.save_for_backward(h, w, ids); ctx.padding_idx = padding_idx
-        with torch.autocast(h.device.type, enabled=False):
-            return _score_rows(h.to(torch.promote_types(h.dtype, w.dtype)), w, ids)
+        return _score_rows(h, w, ids)
     @staticmethod
     def backward(ctx, g):
         h, w, ids = ctx.saved_tensors; B, L, N = ids.shape; d = h.shape[-1]
@@ -63,7 +65,8 @@ class Recommender(nn.Module):
     def score(self, h:Tensor, ids:Tensor) -> Tensor:
         "Scores (B, L, N) of `ids` (B, N) or (B, L, N) under hidden states h (B, L, d)."
         if ids.dim() == 3 and not torch.is_grad_enabled(): return _score_rows(h, self.item_emb.weight, ids)
-        if ids.dim() == 3 and ids.shape[-1] >= ROWS_MIN and not h.is_cuda: return RowScore.apply(h, self.item_emb.weight, ids, self.item_emb.padding_idx)
+        if ids.dim() == 3 and ids.shape[-1] >= ROWS_MIN and not h.is_cuda and ids.numel():   # (an MF state serves every position: expand's backward sums)
+            return RowScore.apply(h.expand(*ids.shape[:2], h.shape[-1]), self.item_emb.weight, ids, self.item_emb.padding_idx)
         e = self.item_emb(ids)
         return torch.einsum('bld,bnd->bln', h, e) if ids.dim() == 2 else (h[:, :, None, :] * e).sum(-1)
     def score_all(self, h:Tensor, items:slice|None=None) -> Tensor:

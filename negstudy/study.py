@@ -79,6 +79,7 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
     for s, kws in spec['sampler_kw'].items():
         if s not in SAMPLERS and s not in PIPELINES: raise ConfigError(f"{source}: sampler_kw: {s!r} is not a sampler; choose from {[*SAMPLERS, *PIPELINES]}")
         takes = sampler_params(SAMPLERS[s]) if s in SAMPLERS else [*sampler_params(SAMPLERS[PIPELINES[s]]), *PIPELINE_KEYS]
+        takes = [k for k in takes if k not in ('seed', 'device', 'stream')]   # the cell sets these (its seed, its device, the sampler's own stream)
         for kw in _as_list(kws):   # a list: one grid variant per settings dict
             if not isinstance(kw, dict): raise ConfigError(f"{source}: sampler_kw.{s}: expected a mapping or a list of mappings")
             if (bad := [k for k in kw if k not in takes]):
@@ -89,6 +90,11 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
         for kw in _as_list(kws):
             if not isinstance(kw, dict) or (bad := [k for k in kw if k not in LOSS_KW]):
                 raise ConfigError(f"{source}: loss_kw.{s}: expected a mapping of {LOSS_KW}, got {kw!r}")
+    if (pipes := [s for s in spec['samplers'] if s in PIPELINES]):
+        for where, tr in [*(('train', t) for t in _as_list(spec['train'])), *((f'train_by_dataset.{d}', t) for d, t in spec['train_by_dataset'].items())]:
+            if (bad := [k for k in ('time_budget_s', 'refit', 'final') if (tr or {}).get(k)]):
+                raise ConfigError(f"{source}: {where}.{bad[0]}: {pipes[0]} runs its stages each to its own stopping rule "
+                                  "(a budget would hand the retrain a half-searched model; a refit would search on validation data); remove it")
     needs = [f"samplers: {s!r}" for s in ('explicit', 'explicit_near') if s in spec['samplers']]
     if any(t.get('feedback_inputs') for t in [*_as_list(spec['train']), *spec['train_by_dataset'].values()]): needs.append('train: feedback_inputs')
     for what in needs:
@@ -360,6 +366,8 @@ def collect(runs_dir:str|Path) -> pd.DataFrame:
             rows += [{**base, 'split': f'{part}|{sel}', 'metric': k, 'value': float(v)} for part in ('test', 'valid')
                      for k, v in r[part].items() if isinstance(v, (int, float))]
             rows.append({**base, 'split': f'run|{sel}', 'metric': 'best_epoch', 'value': float(r['best_epoch'])})
+        if 'pipeline' in m:   # the whole bill of a pipeline cell (the 'run' split's train_s is its result's, the retrain's)
+            rows.append({**base, 'split': 'run|pipeline', 'metric': 'train_s', 'value': float(m['pipeline']['train_s'])})
     if not rows: raise ConfigError(f"{runs_dir}: no metrics.json found")
     df = pd.DataFrame(rows)
     # a sampler run with several settings (a sweep) is labelled by them, e.g. adaptive(n_neg=1,pool=20) (a setting

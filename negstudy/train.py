@@ -177,7 +177,8 @@ def sampled_loss(net, lossf, h, u, tgt, mask, ps, neg, l2:float=0.0, amp:bool=Fa
     l = lossf(ps, ns, mask, hit_mask(neg.ids, tgt), lq, w)
     if l2:   # the rows this batch used: positives, negatives and (MF) the users; other rows are left alone
         sq = lambda e: (e ** 2).sum(-1).mean()
-        l = l + l2 * (sq(net.item_emb(tgt[mask])) + sq(net.item_emb(neg.ids)) + (0 if net.sequential else sq(h)))
+        rows = (net.item_emb.weight ** 2).sum(-1)   # each row's squared norm, read at the negatives' ids (no (B, L, N, d) gather for a pool)
+        l = l + l2 * (sq(net.item_emb(tgt[mask])) + rows[neg.ids].mean() + (0 if net.sequential else sq(h)))
     return l
 
 def train_step(net, opt, b:dict, lossf, smp=None, step:int=0, l2:float=0.0, amp:bool=False) -> tuple[float, int|None]:
@@ -228,9 +229,9 @@ class RunState:
                 buf = io.BytesIO(); torch.save(net.state_dict(), buf); a.update(best=s, epoch=epoch, bad=0, state=buf.getvalue())
             else: a['bad'] += 1
 
-    def spent(self, patience:int) -> bool:
-        "Patience is spent when neither `select` nor any extra selection metric has improved for `patience` validations."
-        return self.bad >= patience and all(a['bad'] >= patience for a in self.also.values())
+    def spent(self, patience:int, also:list|tuple=()) -> bool:
+        "Patience is spent when neither `select` nor any of the extra selection metrics `also` has improved for `patience` validations."
+        return self.bad >= patience and all(self.also.get(m, {}).get('bad', patience) >= patience for m in also)
 
     def observe(self, epoch:int, score:float, net) -> bool:
         "A validation score: a new best keeps the weights (serialised) and resets patience; otherwise patience counts one."
@@ -254,11 +255,11 @@ def _generators(obj, seen=None) -> list:
 
 _TRAJECTORY = ('model', 'sampler', 'loss', 'batch_size', 'lr', 'weight_decay', 'l2', 'optimizer', 'max_len', 'model_kw',
                'sampler_kw', 'loss_kw', 'seed', 'protocol', 'dataset', 'final', 'lr_step', 'lr_gamma', 'select',
-               'filter_seen', 'average', 'conventions', 'batching', 'init', 'feedback_inputs', 'precision')   # what a checkpoint must share with the run that resumes it
+               'filter_seen', 'average', 'conventions', 'batching', 'init', 'feedback_inputs', 'precision', 'also_select')   # what a checkpoint must share with the run that resumes it
 CONVENTIONS = 2   # 2: negatives' weights sum to 1 per position x neg_weight, per-position negatives by default, exact log_q (issue 19)
 _OLD_DEFAULTS = {'l2': 0.0, 'optimizer': 'adam', 'final': False, 'lr_step': None, 'lr_gamma': 1.0, 'select': 'ndcg@10',
                  'filter_seen': True, 'average': 'user', 'conventions': 1, 'batching': 'random', 'init': None,
-                 'feedback_inputs': False, 'precision': 'float32'}   # keys added after checkpoints were first written
+                 'feedback_inputs': False, 'precision': 'float32', 'also_select': None}   # keys added after checkpoints were first written
 
 def save_checkpoint(path:Path, cfg:dict, rs:RunState, net, opt, sched, gens:list, smp, dev, wall_s:float):
     "Everything a later call needs to go on exactly where this one is (weights, optimiser, schedule, every random state), atomically."
@@ -431,6 +432,9 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     if isinstance(also_select, str): also_select = [also_select]
     also_select = [m for m in dict.fromkeys(also_select or []) if m != select]
     also_k = [_parse_select(m)[1] for m in also_select]
+    if also_select and (refit or final):
+        raise ConfigError(f"also_select={also_select}: a {'refit' if refit else 'final'} run tests one model trained on train + valid, "
+                          "so there is nothing to select per metric; drop also_select, or refit=False")
     if lr_step is not None and not (isinstance(lr_step, int) and not isinstance(lr_step, bool) and lr_step > 0): raise ConfigError(f"lr_step={lr_step!r} must be a positive integer or None")
     if not 0 < lr_gamma <= 1: raise ConfigError(f"lr_gamma={lr_gamma!r} must be in (0, 1]")
     if final and refit: raise ConfigError("final=True trains one fixed-length run: it takes no refit")
@@ -495,7 +499,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     ckpt = None if out_dir is None else Path(out_dir) / 'checkpoint.pt'
     rs = load_checkpoint(ckpt, cfg, net, opt, sched, gens, smp, dev) if ckpt is not None and resume and ckpt.exists() else RunState()
     start = rs.epoch + 1
-    why = lambda out_of_time: ('patience' if rs.spent(patience) else 'max_steps' if max_steps and rs.steps >= max_steps
+    why = lambda out_of_time: ('patience' if rs.spent(patience, also_select) else 'max_steps' if max_steps and rs.steps >= max_steps
                                else 'time_budget' if out_of_time else 'epochs')
     stopped = why(False)   # a resumed run may already be over
     bar = tqdm(range(start, epochs + 1 if stopped == 'epochs' else start), desc=f'{model}+{sampler}+{loss}',
@@ -523,7 +527,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         rs.hist.append(rec); rs.epoch = ep
         if ckpt is not None and ('val_ndcg10' in rec if not final else ep % eval_every == 0 or ep == epochs or stop):
             save_checkpoint(ckpt, cfg, rs, net, opt, sched, gens, smp, dev, time.time() - t0)
-        if rs.spent(patience) or stop: stopped = why(stop); break
+        if rs.spent(patience, also_select) or stop: stopped = why(stop); break
     if final:   # no selection: the last weights
         if out_dir is not None:
             with atomic_path(Path(out_dir) / 'final.pt') as tmp: torch.save(net.state_dict(), tmp)
