@@ -16,8 +16,8 @@ from .core import ConfigError
 from .metrics import opauc
 
 # %% auto #0
-__all__ = ['cvar', 'top_m_mean', 'dro_temperature', 'topk_bounds', 'simulate_topk_opauc', 'plot_simulation', 'hardness_sweep',
-           'best_by_k', 'plot_sweep']
+__all__ = ['SWEEPS', 'cvar', 'top_m_mean', 'dro_temperature', 'topk_bounds', 'simulate_topk_opauc', 'plot_simulation',
+           'hardness_sweep', 'best_by_k', 'plot_sweep', 'per_k_runs', 'hardness_by_k', 'best_per_k', 'plot_by_k']
 
 # %% ../nbs/08_theory.ipynb #b6e38498
 def cvar(losses:np.ndarray, beta:float) -> float:
@@ -148,6 +148,84 @@ def plot_sweep(sweep:pd.DataFrame, n_pool:int=20, ks=(5, 20, 50), path=None):
         ax.axhline(1, color='grey', lw=.8); ax.set_xlabel(xlabel); ax.grid(alpha=.3); ax.legend(fontsize=8)
         ax.set_title(f'{fam}, pool N = {n_pool}: gain over uniform', fontsize=10)
     axes[0].set_ylabel('test NDCG@K ÷ uniform')
+    if path:
+        from negstudy.core import atomic_path
+        with atomic_path(path) as tmp: fig.savefig(tmp, dpi=110, bbox_inches='tight', format='png')
+        plt.close(fig)
+    return fig
+
+# %% ../nbs/08_theory.ipynb #a49fd188
+SWEEPS = ('gowalla_dns', 'gowalla_dns_seeds', 'gowalla_pool', 'gowalla_softmax')   # issue 25's sweeps at the paper's strength, under results/theory/
+
+def per_k_runs(runs_dirs, ks=(5, 20, 50)) -> pd.DataFrame:
+    """One row per (finished run, K) under `runs_dirs` that selected per K (`fit(also_select=...)`): the setting, the seed,
+    and the test NDCG@K / Recall@K of the weights chosen on validation NDCG@K, with that epoch."""
+    rows = []
+    for d in map(Path, runs_dirs):
+        for f in sorted(d.glob('*/metrics.json')):
+            m = json.loads(f.read_text()); c = m['config']; kw = c.get('sampler_kw', {}); bs = m.get('by_select') or {}
+            if not all(f'ndcg@{k}' in bs for k in ks): continue   # one selection for every K: not this table's runs
+            run, family = _sweep_label(c['sampler'], kw)
+            for k in ks:
+                s = bs[f'ndcg@{k}']
+                rows.append(dict(run=run, family=family, M=kw.get('n_neg') if family == 'DNS' else None, N=kw.get('pool'),
+                                 rho=kw.get('rho'), seed=c['seed'], K=k, ndcg=s['test'][f'ndcg@{k}'], recall=s['test'][f'recall@{k}'],
+                                 epoch=s['best_epoch'], sweep=d.name, id=m['id']))
+    if not rows: raise ConfigError(f"no finished run with selection per K (ndcg@{list(ks)}) under {[str(d) for d in runs_dirs]}")
+    df = pd.DataFrame(rows)
+    for col in ('M', 'N'): df[col] = df[col].astype('Int64')
+    return df
+
+def _t_half(x) -> float:
+    "Half-width of the 95% t-interval of the mean of x (NaN below two values)."
+    from scipy import stats
+    x = np.asarray(x, float); return float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1 else np.nan
+
+def hardness_by_k(runs:pd.DataFrame, baseline:str='uniform') -> pd.DataFrame:
+    """Per setting and K (rows of `per_k_runs`): seeds, mean test NDCG@K with its 95% t-interval, and the gain over
+    `baseline`: the mean of per-seed ratios to the baseline run of the same seed, its 95% t-interval, and the paired
+    t-test's p on NDCG (NaN below two pairs)."""
+    from scipy import stats
+    out = []
+    for (run, k), g in runs.groupby(['run', 'K'], sort=False):
+        v = g.set_index('seed')['ndcg']; b = runs[(runs.run == baseline) & (runs.K == k)].set_index('seed')['ndcg']
+        common = v.index.intersection(b.index); ratio = v[common] / b[common]
+        p = (stats.ttest_rel(v[common], b[common]).pvalue if run != baseline and len(common) > 1 and (v[common] - b[common]).std() > 0
+             else np.nan)
+        r0 = g.iloc[0]
+        out.append(dict(run=run, family=r0.family, M=r0.M, N=r0.N, rho=r0.rho, K=k, seeds=len(v), ndcg=v.mean(), ci95=_t_half(v),
+                        gain=ratio.mean() if len(common) else np.nan, gain_ci95=_t_half(ratio), n_pairs=len(common) if run != baseline else 0,
+                        p_paired=p, epoch=g.epoch.mean()))
+    return pd.DataFrame(out)
+
+def best_per_k(table:pd.DataFrame, family:str, N:int|None=None) -> pd.DataFrame:
+    """Within one family (and pool size N), the setting with the best mean NDCG@K at each K, the runner-up, and whether
+    the runner-up's mean lies inside the best one's 95% interval (then this grid cannot tell them apart)."""
+    t = table[(table.family == family) & ((table.N == N) if N is not None else True)]
+    out = []
+    for k, g in t.groupby('K'):
+        g = g.sort_values('ndcg', ascending=False); b = g.iloc[0]; s = g.iloc[1] if len(g) > 1 else None
+        out.append(dict(K=k, best=b.run, ndcg=b.ndcg, ci95=b.ci95, seeds=b.seeds, gain=b.gain, gain_ci95=b.gain_ci95,
+                        runner_up=None if s is None else s.run, runner_up_ndcg=np.nan if s is None else s.ndcg,
+                        separated=bool(s is not None and np.isfinite(b.ci95) and b.ndcg - b.ci95 > s.ndcg)))
+    return pd.DataFrame(out).set_index('K')
+
+def plot_by_k(table:pd.DataFrame, N:int=200, path=None):
+    """Gain over uniform (test NDCG@K, each K from its own selection) against DNS's M and Softmax-v's rho at pool size N,
+    one line per K, with the 95% interval of the per-seed ratios where there are two seeds or more."""
+    import matplotlib; matplotlib.use('Agg') if path else None
+    import matplotlib.pyplot as plt
+    fams = [(f, k, x) for f, k, x in (('DNS', 'M', 'M: keep the top M of 200 (smaller = harder)'), ('Softmax-v', 'rho', 'ρ (larger = harder)'))
+            if ((table.family == f) & (table.N == N)).any()]
+    if not fams: raise ConfigError(f"no DNS or Softmax-v run at N={N} in this table")
+    fig, axes = plt.subplots(1, len(fams), figsize=(5.5 * len(fams), 4), sharey=True, squeeze=False)
+    for ax, (fam, knob, xlabel) in zip(axes[0], fams):
+        for k, g in table[(table.family == fam) & (table.N == N)].groupby('K'):
+            g = g.sort_values(knob)
+            ax.errorbar(g[knob].astype(float), g.gain, yerr=g.gain_ci95.fillna(0), fmt='o-', capsize=3, label=f'NDCG@{k}')
+        ax.set_xscale('log'); ax.axhline(1, color='grey', lw=.8); ax.set_xlabel(xlabel); ax.grid(alpha=.3); ax.legend(fontsize=8)
+        ax.set_title(f'{fam}, N = {N}: gain over uniform (selection per K)', fontsize=10)
+    axes[0][0].set_ylabel('test NDCG@K ÷ uniform (same seed)')
     if path:
         from negstudy.core import atomic_path
         with atomic_path(path) as tmp: fig.savefig(tmp, dpi=110, bbox_inches='tight', format='png')
