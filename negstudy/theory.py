@@ -17,7 +17,8 @@ from .metrics import opauc
 
 # %% auto #0
 __all__ = ['SWEEPS', 'cvar', 'top_m_mean', 'dro_temperature', 'topk_bounds', 'simulate_topk_opauc', 'plot_simulation',
-           'hardness_sweep', 'best_by_k', 'plot_sweep', 'per_k_runs', 'hardness_by_k', 'best_per_k', 'plot_by_k']
+           'hardness_sweep', 'best_by_k', 'plot_sweep', 'per_k_runs', 'hardness_by_k', 'best_per_k', 'plot_by_k',
+           'hardness_verdict']
 
 # %% ../nbs/08_theory.ipynb #b6e38498
 def cvar(losses:np.ndarray, beta:float) -> float:
@@ -231,3 +232,22 @@ def plot_by_k(table:pd.DataFrame, N:int=200, path=None):
         with atomic_path(path) as tmp: fig.savefig(tmp, dpi=110, bbox_inches='tight', format='png')
         plt.close(fig)
     return fig
+
+# %% ../nbs/08_theory.ipynb #0fb168f5
+def hardness_verdict(table:pd.DataFrame, N:int=200, mark:float=1.4) -> pd.DataFrame:
+    """Per family at pool size N and per K: the best setting, its gain over uniform with the 95% interval, whether the
+    interval clears `mark`, the seeds behind it, and the guideline check (does the best hardness at this K sit at least as
+    hard as at the next larger K?) with whether the best and runner-up are separated by the best one's interval."""
+    rows = []
+    for fam, knob, harder in (('DNS', 'M', -1), ('Softmax-v', 'rho', 1)):
+        if not ((table.family == fam) & (table.N == N)).any(): continue
+        b = best_per_k(table, fam, N); t = table[(table.family == fam) & (table.N == N)].set_index(['run', 'K'])
+        ks = sorted(b.index)
+        for i, k in enumerate(ks):
+            r = t.loc[(b.loc[k, 'best'], k)]; lo = r.gain - r.gain_ci95 if np.isfinite(r.gain_ci95) else np.nan
+            nxt = t.loc[(b.loc[ks[i + 1], 'best'], ks[i + 1])] if i + 1 < len(ks) else None
+            rows.append(dict(family=fam, K=k, best=b.loc[k, 'best'], knob=r[knob], gain=r.gain, gain_ci95=r.gain_ci95, seeds=r.seeds,
+                             clears_mark=bool(lo >= mark) if np.isfinite(lo) else None,
+                             as_hard_as_next_K=None if nxt is None else bool(harder * r[knob] >= harder * nxt[knob]),
+                             separated_from_runner_up=b.loc[k, 'separated'], settings=len(t.xs(k, level='K'))))
+    return pd.DataFrame(rows)
