@@ -536,15 +536,19 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         return FitResult(rs.hist, len(rs.hist), {}, test, w, rs.train_s, rs.seen / max(rs.train_s, 1e-9), str(dev), cfg, net, stopped,
                          wall_total_s=rs.prior_s + w, split=sp)
     if rs.best_state is None: raise ConfigError(f"no validation ran (epochs={epochs}, checkpoint at epoch {start - 1})")
-    by_select = {}
+    by_select, seen_ep = {}, {}   # seen_ep: epoch -> (valid, test), so selections that chose the same epoch are evaluated once
     for m in also_select:   # each extra selection metric's own weights, tested (before the main selection's, which the model keeps)
         if (a := rs.also.get(m, {})).get('state') is None: continue   # (a checkpoint from before it was asked for, with no validation since)
-        net.load_state_dict(torch.load(io.BytesIO(a['state']), weights_only=True, map_location=dev))
-        by_select[m] = dict(best_epoch=a['epoch'], valid=evaluate(net, sp, 'valid', **fkw), test=evaluate(net, sp, 'test', **fkw))
+        if a['epoch'] not in seen_ep and a['epoch'] != rs.best_epoch:
+            net.load_state_dict(torch.load(io.BytesIO(a['state']), weights_only=True, map_location=dev))
+            seen_ep[a['epoch']] = evaluate(net, sp, 'valid', **fkw), evaluate(net, sp, 'test', **fkw)
+        by_select[m] = a['epoch']
     net.load_state_dict(torch.load(io.BytesIO(rs.best_state), weights_only=True, map_location=dev))
     if out_dir is not None:
         with atomic_path(Path(out_dir) / 'best.pt') as tmp: tmp.write_bytes(rs.best_state)
     valid, test = evaluate(net, sp, 'valid', **fkw), evaluate(net, sp, 'test', **fkw)
+    seen_ep[rs.best_epoch] = valid, test
+    by_select = {m: dict(best_epoch=e, valid=seen_ep[e][0], test=seen_ep[e][1]) for m, e in by_select.items()}
     if also_select: by_select[select] = dict(best_epoch=rs.best_epoch, valid=valid, test=test)
     info = None
     if refit and stopped != 'time_budget':   # a run cut by its budget is not finished: it refits when it is
