@@ -116,6 +116,8 @@ class AutoSample(Sampler):
         self.pruned, self._low, self._step = {}, [0] * K, 0   # label -> training step it was pruned at; searches spent low
         self.scored, self.valid_scored, self.searches, self.search_s = [0] * K, 0, 0, 0.0   # the cost account
 
+    def on_epoch_start(self, epoch:int):
+        for c in self.cands: c.on_epoch_start(epoch)   # a candidate with a warm-up knows the epoch too
     def _fit(self, train):
         for s in self.cands: s.fit(train)
 
@@ -218,6 +220,7 @@ class Counted(Sampler):
         self._add(_n_scores(n.ids, targets)); return n
     def on_fit_start(self, *a): self.inner.on_fit_start(*a)
     def after_step(self, *a): self.inner.after_step(*a)
+    def on_epoch_start(self, epoch:int): self.inner.on_epoch_start(epoch)
     def record(self) -> dict: return {**self.inner.record(), 'scored': self.scored}
     def state_dict(self) -> dict: return dict(inner=self.inner.state_dict(), scored=self.scored)
     def load_state_dict(self, st:dict): self.inner.load_state_dict(st['inner']); self.scored = st['scored']

@@ -24,18 +24,27 @@ class ModelAware(Sampler):
     base_name = 'uniform'
     def __init__(self, pool:int=10, # N: candidates drawn per sequence (or position) and scored
                  base:str|None=None, # sampler that draws the pool (default: uniform)
+                 warmup_epochs:int=0, # the first W training epochs take the pool's plain draws (uniform by default), not the model's picks
                  **kw):
         if not isinstance(pool, (int, np.integer)) or pool <= 0: raise ConfigError(f"pool={pool!r} (N) must be a positive integer")
+        if not isinstance(warmup_epochs, (int, np.integer)) or warmup_epochs < 0:
+            raise ConfigError(f"warmup_epochs={warmup_epochs!r} must be an integer >= 0")
         super().__init__(**kw)
-        self.pool = int(pool)
+        self.pool, self.warmup_epochs, self._warm = int(pool), int(warmup_epochs), False
         self.base = make_sampler(base or self.base_name, n_neg=self.pool, share=self.share, exclude_positives=self.exclude,
                                  seed=self.seed, device=self.device, stream=self.stream and f'{self.stream}.pool', **self._base_kw())
     def _base_kw(self) -> dict: return {}
     def _fit(self, train): self.base.fit(train)
+    def on_epoch_start(self, epoch:int): self._warm = epoch <= self.warmup_epochs
+    def record(self) -> dict: return {'warmup': True} if self._warm else {}
+    def _plain(self, cand):
+        "A warm-up batch's negatives: the pool's first M draws, as its sampler drew them (i.i.d.: a plain M-negative draw)."
+        return Negatives(cand.ids[..., :self.n_neg], None if cand.log_q is None else cand.log_q[..., :self.n_neg], None, cand.info)
     def sample(self, users, targets, score_fn=None, pos_scores=None) -> Negatives:
         if not self.fitted: raise ConfigError(f"{type(self).__name__}: call .fit(train) before .sample()")
         if score_fn is None: raise ConfigError(f"{self.name} is model-aware: pass score_fn(ids) -> scores")
         cand = self.base.sample(users, targets)
+        if self._warm: return self._plain(cand)   # the first warmup_epochs: no scoring, no selection
         with torch.no_grad():
             s = score_fn(cand.ids).float()
             B, L = targets.shape
@@ -93,6 +102,9 @@ class Softmax(ModelAware):
         super().__init__(pool=pool, **kw)
         if temperature is not None and self.n_neg > self.pool:
             raise ConfigError(f"n_neg={self.n_neg} must be <= pool={self.pool}")
+    def _plain(self, cand):
+        "Warm-up: the whole pool with equal weights (Softmax-v as rho -> 0), or with a fixed temperature the first n_neg draws."
+        return super()._plain(cand) if self.temperature is not None else Negatives(cand.ids, cand.log_q, None, cand.info)
     def tau(self, h:Tensor) -> Tensor:
         "The adaptive temperature sqrt(Var(h) / (2 rho)) over the pool (last dim)."
         return (h.var(-1, keepdim=True, unbiased=False) / (2 * self.rho)).sqrt().clamp(min=1e-6)

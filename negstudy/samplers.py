@@ -197,6 +197,7 @@ class Sampler:
     learns = False   # True: it learns from the validation split, so `fit` refuses it in a run that trains on validation
     def on_fit_start(self, net, sp, offsets, items, max_len:int, device): "Called once before training (training histories as CSR)."
     def after_step(self, step:int, net, batch:dict, sampled_loss): "Called after each optimiser step: `batch` has x, u, tgt, mask."
+    def on_epoch_start(self, epoch:int): "Called before each training epoch (1-based; a resumed run calls it for the epoch it resumes at)."
     def record(self) -> dict: return {}   # what each epoch's history keeps of the sampler
     def state_dict(self) -> dict: return {}   # what a checkpoint keeps of the sampler (its generators are kept anyway)
     def load_state_dict(self, st:dict): pass

@@ -507,6 +507,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     trim, min_last = net.sequential and batching == 'length', 2 if _uses_batch(smp) else 1   # in-batch sampling needs another row
     for ep in bar:
         net.train(); te = time.time(); tot = 0.0; nb = 0
+        if smp is not None: smp.on_epoch_start(ep)
         for b in rows.batches(batch_size, gen, trim, min_last, dev):
             lv, n_neg = train_step(net, opt, b, lossf, smp, rs.steps, l2, amp)
             if n_neg is not None: cfg['effective'].setdefault('negatives_per_position', n_neg)   # what the loss really sees (a pool, blocks)
