@@ -38,8 +38,12 @@ class ModelAware(Sampler):
     def on_epoch_start(self, epoch:int): self._warm = epoch <= self.warmup_epochs
     def record(self) -> dict: return {'warmup': True} if self._warm else {}
     def _plain(self, cand):
-        "A warm-up batch's negatives: the pool's first M draws, as its sampler drew them (i.i.d.: a plain M-negative draw)."
-        return Negatives(cand.ids[..., :self.n_neg], None if cand.log_q is None else cand.log_q[..., :self.n_neg], None, cand.info)
+        """A warm-up batch's negatives: M of the pool's draws at random slots — a plain draw from the pool's mixture whatever
+        its slot order (`mixed_fixed` puts its in-batch block first). Its log_q is the pool sampler's (this class reports
+        none, `exact_log_q = False`, and the losses that would read it are refused for it)."""
+        pick = torch.rand(cand.ids.shape, generator=self.gen, device=cand.ids.device).topk(self.n_neg, dim=-1).indices
+        take = lambda t: None if t is None else t.expand(cand.ids.shape).gather(-1, pick)
+        return Negatives(take(cand.ids), take(cand.log_q), None, cand.info)
     def sample(self, users, targets, score_fn=None, pos_scores=None) -> Negatives:
         if not self.fitted: raise ConfigError(f"{type(self).__name__}: call .fit(train) before .sample()")
         if score_fn is None: raise ConfigError(f"{self.name} is model-aware: pass score_fn(ids) -> scores")

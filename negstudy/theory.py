@@ -169,11 +169,19 @@ def per_k_runs(runs_dirs, ks=(5, 20, 50)) -> pd.DataFrame:
             run, family = _sweep_label(c['sampler'], kw)
             for k in ks:
                 s = bs[f'ndcg@{k}']
-                rows.append(dict(run=run, family=family, M=kw.get('n_neg') if family == 'DNS' else None, N=kw.get('pool'),
+                rows.append(dict(run=run, family=family, M=kw.get('n_neg', 1) if family == 'DNS' else None, N=kw.get('pool'),
                                  rho=kw.get('rho'), seed=c['seed'], K=k, ndcg=s['test'][f'ndcg@{k}'], recall=s['test'][f'recall@{k}'],
-                                 epoch=s['best_epoch'], sweep=d.name, id=m['id']))
+                                 epoch=s['best_epoch'], sweep=d.name, id=m['id'],
+                                 train=json.dumps({**c.get('train', {}), 'also_select': None}, sort_keys=True), data=json.dumps(c.get('data_kw', {}), sort_keys=True)))
     if not rows: raise ConfigError(f"no finished run with selection per K (ndcg@{list(ks)}) under {[str(d) for d in runs_dirs]}")
     df = pd.DataFrame(rows)
+    for col in ('train', 'data'):   # one protocol: the labels do not show training or data settings, so runs that differ there would pool silently
+        if df[col].nunique() > 1:
+            raise ConfigError(f"runs under {[str(d) for d in runs_dirs]} differ in their {col} settings ({df[col].nunique()} variants, "
+                              f"e.g. ids {df.groupby(col).id.first().tolist()[:2]}); read each protocol on its own")
+    if (dup := df[df.duplicated(['run', 'seed', 'K'], keep=False)]).size:
+        raise ConfigError(f"{dup.run.iloc[0]} seed {dup.seed.iloc[0]} was run more than once (ids {sorted(set(dup.id))}); keep one")
+    df = df.drop(columns=['train', 'data'])
     for col in ('M', 'N'): df[col] = df[col].astype('Int64')
     return df
 
@@ -199,16 +207,21 @@ def hardness_by_k(runs:pd.DataFrame, baseline:str='uniform') -> pd.DataFrame:
                         p_paired=p, epoch=g.epoch.mean()))
     return pd.DataFrame(out)
 
-def best_per_k(table:pd.DataFrame, family:str, N:int|None=None) -> pd.DataFrame:
-    """Within one family (and pool size N), the setting with the best mean NDCG@K at each K, the runner-up, and whether
-    the runner-up's mean lies inside the best one's 95% interval (then this grid cannot tell them apart)."""
-    t = table[(table.family == family) & ((table.N == N) if N is not None else True)]
+def best_per_k(runs:pd.DataFrame, family:str, N:int|None=None) -> pd.DataFrame:
+    """Within one family (and pool size N), per K (rows of `per_k_runs`): the best setting and the runner-up by mean NDCG@K
+    over the seeds **every** setting of the group has (a seed draws its own split, so means over different seeds would
+    compare different splits; `seeds_compared`), and whether the two are separated: the 95% t-interval of their per-seed
+    difference excludes 0 (needs two shared seeds; `None` below)."""
+    r = runs[(runs.family == family) & ((runs.N == N) if N is not None else True)]
     out = []
-    for k, g in t.groupby('K'):
-        g = g.sort_values('ndcg', ascending=False); b = g.iloc[0]; s = g.iloc[1] if len(g) > 1 else None
-        out.append(dict(K=k, best=b.run, ndcg=b.ndcg, ci95=b.ci95, seeds=b.seeds, gain=b.gain, gain_ci95=b.gain_ci95,
-                        runner_up=None if s is None else s.run, runner_up_ndcg=np.nan if s is None else s.ndcg,
-                        separated=bool(s is not None and np.isfinite(b.ci95) and b.ndcg - b.ci95 > s.ndcg)))
+    for k, g in r.groupby('K'):
+        w = g.pivot_table(index='seed', columns='run', values='ndcg').dropna()   # the seeds all settings share
+        if w.empty or w.shape[1] < 1: continue
+        mean = w.mean().sort_values(ascending=False); b = mean.index[0]; s = mean.index[1] if len(mean) > 1 else None
+        d = w[b] - w[s] if s is not None else None
+        sep = None if s is None or len(w) < 2 else bool(d.mean() - _t_half(d) > 0)
+        out.append(dict(K=k, best=b, ndcg=mean[b], runner_up=s, runner_up_ndcg=np.nan if s is None else mean[s],
+                        seeds_compared=len(w), diff=np.nan if s is None else d.mean(), diff_ci95=np.nan if s is None else _t_half(d), separated=sep))
     return pd.DataFrame(out).set_index('K')
 
 def plot_by_k(table:pd.DataFrame, N:int=200, path=None):
@@ -216,7 +229,7 @@ def plot_by_k(table:pd.DataFrame, N:int=200, path=None):
     one line per K, with the 95% interval of the per-seed ratios where there are two seeds or more."""
     import matplotlib; matplotlib.use('Agg') if path else None
     import matplotlib.pyplot as plt
-    fams = [(f, k, x) for f, k, x in (('DNS', 'M', 'M: keep the top M of 200 (smaller = harder)'), ('Softmax-v', 'rho', 'ρ (larger = harder)'))
+    fams = [(f, k, x) for f, k, x in (('DNS', 'M', 'M: keep the top M of {N} (smaller = harder)'), ('Softmax-v', 'rho', 'ρ (larger = harder)'))
             if ((table.family == f) & (table.N == N)).any()]
     if not fams: raise ConfigError(f"no DNS or Softmax-v run at N={N} in this table")
     fig, axes = plt.subplots(1, len(fams), figsize=(5.5 * len(fams), 4), sharey=True, squeeze=False)
@@ -224,7 +237,7 @@ def plot_by_k(table:pd.DataFrame, N:int=200, path=None):
         for k, g in table[(table.family == fam) & (table.N == N)].groupby('K'):
             g = g.sort_values(knob)
             ax.errorbar(g[knob].astype(float), g.gain, yerr=g.gain_ci95.fillna(0), fmt='o-', capsize=3, label=f'NDCG@{k}')
-        ax.set_xscale('log'); ax.axhline(1, color='grey', lw=.8); ax.set_xlabel(xlabel); ax.grid(alpha=.3); ax.legend(fontsize=8)
+        ax.set_xscale('log'); ax.axhline(1, color='grey', lw=.8); ax.set_xlabel(xlabel.format(N=N)); ax.grid(alpha=.3); ax.legend(fontsize=8)
         ax.set_title(f'{fam}, N = {N}: gain over uniform (selection per K)', fontsize=10)
     axes[0][0].set_ylabel('test NDCG@K ÷ uniform (same seed)')
     if path:
@@ -234,20 +247,24 @@ def plot_by_k(table:pd.DataFrame, N:int=200, path=None):
     return fig
 
 # %% ../nbs/08_theory.ipynb #0fb168f5
-def hardness_verdict(table:pd.DataFrame, N:int=200, mark:float=1.4) -> pd.DataFrame:
-    """Per family at pool size N and per K: the best setting, its gain over uniform with the 95% interval, whether the
-    interval clears `mark`, the seeds behind it, and the guideline check (does the best hardness at this K sit at least as
-    hard as at the next larger K?) with whether the best and runner-up are separated by the best one's interval."""
+def hardness_verdict(runs:pd.DataFrame, N:int=200, mark:float=1.4, baseline:str='uniform') -> pd.DataFrame:
+    """Per family at pool size N and per K (rows of `per_k_runs`): the best setting on the seeds all settings share
+    (`best_per_k`), its gain over `baseline` with the 95% interval of the per-seed ratios and the pairs behind it,
+    whether that interval clears `mark` (None below two pairs), whether the best is separated from the runner-up, and
+    the guideline check: is the best setting at this K `harder`, the `same` or `softer` than the best at the next larger K
+    (DNS: smaller M is harder; Softmax-v: larger rho)? The guideline (smaller K wants harder negatives) predicts `harder`
+    or `same`, and only separated winners make a move evidence."""
+    table = hardness_by_k(runs, baseline).set_index(['run', 'K'])
     rows = []
     for fam, knob, harder in (('DNS', 'M', -1), ('Softmax-v', 'rho', 1)):
-        if not ((table.family == fam) & (table.N == N)).any(): continue
-        b = best_per_k(table, fam, N); t = table[(table.family == fam) & (table.N == N)].set_index(['run', 'K'])
-        ks = sorted(b.index)
+        if not ((runs.family == fam) & (runs.N == N)).any(): continue
+        b = best_per_k(runs, fam, N); ks = sorted(b.index)
         for i, k in enumerate(ks):
-            r = t.loc[(b.loc[k, 'best'], k)]; lo = r.gain - r.gain_ci95 if np.isfinite(r.gain_ci95) else np.nan
-            nxt = t.loc[(b.loc[ks[i + 1], 'best'], ks[i + 1])] if i + 1 < len(ks) else None
-            rows.append(dict(family=fam, K=k, best=b.loc[k, 'best'], knob=r[knob], gain=r.gain, gain_ci95=r.gain_ci95, seeds=r.seeds,
-                             clears_mark=bool(lo >= mark) if np.isfinite(lo) else None,
-                             as_hard_as_next_K=None if nxt is None else bool(harder * r[knob] >= harder * nxt[knob]),
-                             separated_from_runner_up=b.loc[k, 'separated'], settings=len(t.xs(k, level='K'))))
+            r = table.loc[(b.loc[k, 'best'], k)]; lo = r.gain - r.gain_ci95 if np.isfinite(r.gain_ci95) else np.nan
+            nxt = table.loc[(b.loc[ks[i + 1], 'best'], ks[i + 1])] if i + 1 < len(ks) else None
+            move = None if nxt is None else ('same' if r[knob] == nxt[knob] else 'harder' if harder * r[knob] > harder * nxt[knob] else 'softer')
+            rows.append(dict(family=fam, K=k, best=b.loc[k, 'best'], knob=r[knob], gain=r.gain, gain_ci95=r.gain_ci95, n_pairs=r.n_pairs,
+                             clears_mark=bool(lo >= mark) if np.isfinite(lo) else None, vs_next_K=move,
+                             separated_from_runner_up=b.loc[k, 'separated'], seeds_compared=b.loc[k, 'seeds_compared'],
+                             settings=int(((runs.family == fam) & (runs.N == N) & (runs.K == k)).groupby(runs.run).any().sum())))
     return pd.DataFrame(rows)
