@@ -29,15 +29,22 @@ def execute(path:Path, timeout:int=600) -> nbformat.NotebookNode:
     return nb
 
 def text_outputs(nb) -> list[str]:
-    "Every code cell's text outputs (stream text and text/plain results), masked, in order."
+    """Every code cell's text outputs (stream text and text/plain results), masked, in order. Consecutive pieces of one
+    stream in a cell are joined first: how a kernel splits printed text into messages depends on timing, not on the code."""
     out = []
     for c in nb.cells:
         if c.cell_type != 'code': continue
+        prev = None
         for o in c.get('outputs', []):
             t = o.get('text') or o.get('data', {}).get('text/plain') or ''
             t = ''.join(t) if isinstance(t, list) else t
-            for rx, sub in MASK: t = rx.sub(sub, t)
-            out.append(t)
+            name = o.get('name') if o.get('output_type') == 'stream' else None
+            if name is not None and prev == name: out[-1] += t
+            else: out.append(t)
+            prev = name
+    for i, t in enumerate(out):
+        for rx, sub in MASK: t = rx.sub(sub, t)
+        out[i] = t
     return out
 
 def main(argv):
