@@ -17,6 +17,10 @@ from .core import ConfigError, check_choice, check_kwargs
 __all__ = ['ROWS_MIN', 'MODELS', 'RowScore', 'Recommender', 'fast_dropout', 'Dropout', 'SASRec', 'GRU4Rec', 'MF', 'make_model']
 
 # %% ../nbs/05_models.ipynb #cfb427fa
+def _rows_per_block(rows:int, N:int, d:int, cuda:bool, block:int=2**17) -> int:
+    "Positions per block: all of them on a GPU, else as many as keep a block's gathered embeddings near `block` floats."
+    return rows if cuda else max(1, block // max(N * d, 1))
+
 def _score_rows(h:Tensor, # (B, L, d)
                 w:Tensor, # (n + 1, d) the item table
                 ids:Tensor, # (B, L, N) per-position ids
@@ -28,7 +32,7 @@ def _score_rows(h:Tensor, # (B, L, d)
     B, L, N = ids.shape; d = h.shape[-1]; dt = torch.promote_types(h.dtype, w.dtype)
     if B * L == 0 or N == 0: return torch.zeros(B, L, N, dtype=dt, device=h.device)
     hh, ii = h.expand(B, L, d).reshape(B * L, 1, d).to(dt), ids.reshape(B * L, N)
-    r = B * L if h.is_cuda else max(1, block // max(N * d, 1))
+    r = _rows_per_block(B * L, N, d, h.is_cuda, block)
     with torch.autocast(h.device.type, enabled=False):
         out = [torch.bmm(hh[a:a + r], w.index_select(0, ii[a:a + r].reshape(-1)).view(-1, N, d).to(dt).transpose(1, 2))
                for a in range(0, B * L, r)]
@@ -50,7 +54,7 @@ class RowScore(torch.autograd.Function):
         dt = torch.promote_types(h.dtype, w.dtype); hh, ii, gg = h.reshape(B * L, 1, d).to(dt), ids.reshape(B * L, N), g.reshape(B * L, 1, N).to(dt)
         gh = torch.empty(B * L, 1, d, dtype=dt, device=h.device) if ctx.needs_input_grad[0] else None
         gw = torch.zeros_like(w) if ctx.needs_input_grad[1] else None
-        r = max(1, 2**17 // max(N * d, 1))
+        r = _rows_per_block(B * L, N, d, h.is_cuda)
         with torch.autocast(h.device.type, enabled=False):
             for a in range(0, B * L, r):
                 i = ii[a:a + r].reshape(-1)

@@ -216,7 +216,7 @@ def best_per_k(runs:pd.DataFrame, family:str, N:int|None=None) -> pd.DataFrame:
     out = []
     for k, g in r.groupby('K'):
         w = g.pivot_table(index='seed', columns='run', values='ndcg').dropna()   # the seeds all settings share
-        if w.empty or w.shape[1] < 1: continue
+        if w.empty: continue
         mean = w.mean().sort_values(ascending=False); b = mean.index[0]; s = mean.index[1] if len(mean) > 1 else None
         d = w[b] - w[s] if s is not None else None
         sep = None if s is None or len(w) < 2 else bool(d.mean() - _t_half(d) > 0)
@@ -266,5 +266,5 @@ def hardness_verdict(runs:pd.DataFrame, N:int=200, mark:float=1.4, baseline:str=
             rows.append(dict(family=fam, K=k, best=b.loc[k, 'best'], knob=r[knob], gain=r.gain, gain_ci95=r.gain_ci95, n_pairs=r.n_pairs,
                              clears_mark=bool(lo >= mark) if np.isfinite(lo) else None, vs_next_K=move,
                              separated_from_runner_up=b.loc[k, 'separated'], seeds_compared=b.loc[k, 'seeds_compared'],
-                             settings=int(((runs.family == fam) & (runs.N == N) & (runs.K == k)).groupby(runs.run).any().sum())))
+                             settings=runs[(runs.family == fam) & (runs.N == N) & (runs.K == k)].run.nunique()))
     return pd.DataFrame(rows)

@@ -177,8 +177,9 @@ def sampled_loss(net, lossf, h, u, tgt, mask, ps, neg, l2:float=0.0, amp:bool=Fa
     l = lossf(ps, ns, mask, hit_mask(neg.ids, tgt), lq, w)
     if l2:   # the rows this batch used: positives, negatives and (MF) the users; other rows are left alone
         sq = lambda e: (e ** 2).sum(-1).mean()
-        rows = (net.item_emb.weight ** 2).sum(-1)   # each row's squared norm, read at the negatives' ids (no (B, L, N, d) gather for a pool)
-        l = l + l2 * (sq(net.item_emb(tgt[mask])) + rows[neg.ids].mean() + (0 if net.sequential else sq(h)))
+        w = net.item_emb.weight   # the negatives' squared norms: gathered when they are fewer than the table's rows, else read
+        neg_sq = sq(net.item_emb(neg.ids)) if neg.ids.numel() < len(w) else (w ** 2).sum(-1)[neg.ids].mean()   # from every row's (a pool: no (B, L, N, d) gather)
+        l = l + l2 * (sq(net.item_emb(tgt[mask])) + neg_sq + (0 if net.sequential else sq(h)))
     return l
 
 def train_step(net, opt, b:dict, lossf, smp=None, step:int=0, l2:float=0.0, amp:bool=False) -> tuple[float, int|None]:
@@ -221,12 +222,17 @@ class RunState:
     epoch: int = 0; prior_s: float = 0.0   # the last finished epoch, and the wall time earlier calls spent (a resumed run)
     also: dict = field(default_factory=dict)   # `also_select`: metric -> dict(best, epoch, bad, state), each its own best weights
 
+    def _weights(self, epoch:int, net) -> bytes:
+        "The weights after `epoch`, serialised once however many selections keep them."
+        if getattr(self, '_snap', (None,))[0] != epoch:
+            buf = io.BytesIO(); torch.save(net.state_dict(), buf); self._snap = (epoch, buf.getvalue())
+        return self._snap[1]
+
     def observe_also(self, epoch:int, scores:dict, net):
         "The extra selection metrics' scores at this validation: each keeps its own best weights and patience."
         for m, s in scores.items():
             a = self.also.setdefault(m, dict(best=-1.0, epoch=0, bad=0, state=None))
-            if s > a['best']:
-                buf = io.BytesIO(); torch.save(net.state_dict(), buf); a.update(best=s, epoch=epoch, bad=0, state=buf.getvalue())
+            if s > a['best']: a.update(best=s, epoch=epoch, bad=0, state=self._weights(epoch, net))
             else: a['bad'] += 1
 
     def spent(self, patience:int, also:list|tuple=()) -> bool:
@@ -236,8 +242,7 @@ class RunState:
     def observe(self, epoch:int, score:float, net) -> bool:
         "A validation score: a new best keeps the weights (serialised) and resets patience; otherwise patience counts one."
         if score > self.best:
-            self.best, self.best_epoch, self.bad = score, epoch, 0
-            buf = io.BytesIO(); torch.save(net.state_dict(), buf); self.best_state = buf.getvalue()
+            self.best, self.best_epoch, self.bad, self.best_state = score, epoch, 0, self._weights(epoch, net)
             return True
         self.bad += 1; return False
 
