@@ -190,8 +190,9 @@ class AutoSample(Sampler):
                          list(net.parameters()))
         self.search_s += time.time() - t0
     def record(self) -> dict:
+        warm = [l for l, c in zip(self.labels, self.cands) if c.record().get('warmup')]   # candidates in their warm-up epochs
         return dict(mixture=self.mixture(), pruned=dict(self.pruned), scored=dict(zip(self.labels, self.scored)),
-                    valid_scored=self.valid_scored, searches=self.searches, search_s=round(self.search_s, 3))
+                    valid_scored=self.valid_scored, searches=self.searches, search_s=round(self.search_s, 3), **({'warmup': warm} if warm else {}))
     _STATE = ('pruned', '_low', '_step', 'scored', 'valid_scored', 'searches', 'search_s')
     def state_dict(self) -> dict:
         return dict(alpha=self.alpha.tolist(), active=self.active.tolist(), **{k: getattr(self, k) for k in self._STATE})
@@ -222,5 +223,6 @@ class Counted(Sampler):
     def after_step(self, *a): self.inner.after_step(*a)
     def on_epoch_start(self, epoch:int): self.inner.on_epoch_start(epoch)
     def record(self) -> dict: return {**self.inner.record(), 'scored': self.scored}
+    def settings(self) -> dict: return self.inner.settings()   # what `fit` records: the inner sampler's whole settings (pool, warm-up, ...)
     def state_dict(self) -> dict: return dict(inner=self.inner.state_dict(), scored=self.scored)
     def load_state_dict(self, st:dict): self.inner.load_state_dict(st['inner']); self.scored = st['scored']

@@ -6,7 +6,7 @@ Docs: https://negstudy.github.io/negstudy/study.html.md"""
 
 # %% ../nbs/10_study.ipynb #17586a4a
 from __future__ import annotations
-import os, sys, json, hashlib, time, traceback, itertools, copy, signal
+import os, sys, json, hashlib, time, traceback, itertools
 from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor, as_completed
 import numpy as np
@@ -14,9 +14,9 @@ import pandas as pd
 import yaml
 from tqdm.auto import tqdm
 import negstudy
-from .core import ConfigError, check_choice, write_json, atomic_path, project_path, get_device
-from .data import DATASETS, load, split, available, subsample_feedback
-from .samplers import SAMPLERS, sampler_params, make_sampler, WITH_FEEDBACK
+from .core import ConfigError, check_choice, write_json, atomic_path, project_path
+from .data import DATASETS, load, split, subsample_feedback
+from .samplers import SAMPLERS, sampler_params, WITH_FEEDBACK
 from .losses import LOSSES
 from .models import MODELS
 

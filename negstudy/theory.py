@@ -10,10 +10,8 @@ import json
 from pathlib import Path
 import numpy as np
 import pandas as pd
-import torch
 from scipy.optimize import minimize_scalar
 from .core import ConfigError
-from .metrics import opauc
 
 # %% auto #0
 __all__ = ['SWEEPS', 'cvar', 'top_m_mean', 'dro_temperature', 'topk_bounds', 'simulate_topk_opauc', 'plot_simulation',

@@ -357,7 +357,8 @@ class FitResult:
         st = dict(format='negstudy.fit/1', config=self.config, weights=net.state_dict(), n_items=net.item_emb.num_embeddings - 1,
                   n_users=net.user_emb.num_embeddings - 1 if hasattr(net, 'user_emb') else 0, history=self.history,
                   best_epoch=self.best_epoch, valid=self.valid, test=self.test, stopped=self.stopped, device=self.device,
-                  wall_s=self.wall_s, train_s=self.train_s, seqs_per_s=self.seqs_per_s)
+                  wall_s=self.wall_s, train_s=self.train_s, seqs_per_s=self.seqs_per_s, refit=self.refit,
+                  wall_total_s=self.wall_total_s, by_select=self.by_select)
         with atomic_path(path) as tmp: torch.save(st, tmp)
         return Path(path)
 
@@ -371,7 +372,8 @@ class FitResult:
         net = make_model(c['model'], st['n_items'], st['n_users'], **({'max_len': c['max_len']} if c['model'] != 'mf' else {}), **c['model_kw'])
         net.load_state_dict(st['weights']); net.to(get_device(device)).eval()
         return cls(st['history'], st['best_epoch'], st['valid'], st['test'], st['wall_s'], st['train_s'], st['seqs_per_s'],
-                   st['device'], c, net, st['stopped'], split=sp)
+                   st['device'], c, net, st['stopped'], refit=st.get('refit'), wall_total_s=st.get('wall_total_s'),
+                   by_select=st.get('by_select'), split=sp)   # (files saved before these three were kept: None)
 
 # %% ../nbs/07_train.ipynb #028caeb0
 def check_combination(model:str, sampler:str|None, loss:str, sampler_kw:dict|None=None, loss_kw:dict|None=None, protocol:str='',
