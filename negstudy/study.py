@@ -21,16 +21,16 @@ from .losses import LOSSES
 from .models import MODELS
 
 # %% auto #0
-__all__ = ['PIPELINES', 'PIPELINE_KEYS', 'SPEC_KEYS', 'PRESETS', 'LOSS_KW', 'WITH_NEGATIVES', 'MODES', 'CELL_DEFAULTS',
-           'TEMPLATE', 'TEMPLATE_TRAIN', 'CELL_KEYS', 'BAND_COLS', 'SEARCH', 'validate_spec', 'load_spec', 'cell_id',
-           'expand', 'run_cell', 'load_cell', 'is_done', 'can_continue', 'template_params', 'run_grid', 'collect',
-           'summarize', 'band_table', 'report', 'hpo', 'main']
+__all__ = ['PIPELINES', 'PIPELINE_KEYS', 'SPEC_KEYS', 'PRESETS', 'LOSS_KW', 'DILUTE', 'SEARCH_KINDS', 'SEARCH_FIT',
+           'WITH_NEGATIVES', 'MODES', 'CELL_DEFAULTS', 'TEMPLATE', 'TEMPLATE_TRAIN', 'CELL_KEYS', 'BAND_COLS', 'SEARCH',
+           'validate_spec', 'load_spec', 'cell_id', 'expand', 'run_cell', 'load_cell', 'is_done', 'can_continue',
+           'template_params', 'run_grid', 'collect', 'summarize', 'band_table', 'report', 'hpo', 'main']
 
 # %% ../nbs/10_study.ipynb #d14366ad
 PIPELINES = {'autosample_search': 'autosample'}   # a grid "sampler" that is a whole procedure -> the sampler whose settings it also takes
 PIPELINE_KEYS = ('search_epochs', 'retrain', 'top_k')   # the procedure's own settings (`negstudy.autosearch.autosample_search`)
 SPEC_KEYS = {'name', 'datasets', 'models', 'samplers', 'losses', 'seeds', 'train', 'train_by_dataset', 'model_kw', 'sampler_kw', 'data_kw', 'description', 'tuned',
-             'comparison', 'loss_kw', 'preset'}   # comparison: true = a spec that compares samplers; it must stop by epochs or patience, never by wall clock
+             'comparison', 'loss_kw', 'preset', 'search'}   # comparison: true = a spec that compares samplers; it must stop by epochs or patience, never by wall clock
 PRESETS = {   # protocols a spec names with `preset:`; its own data_kw / train settings override them
     'apple': dict(   # Prakash, Bermperidis & Chennu (Apple, arXiv 2410.17276): global temporal 90/5/5, no filtering, per-interaction averages, HR@10 selection
         data_kw=dict(protocol='temporal', test=0.05, valid=0.05, cold='drop'),
@@ -38,6 +38,31 @@ PRESETS = {   # protocols a spec names with `preset:`; its own data_kw / train s
     'loo': dict(data_kw=dict(protocol='loo'), train=dict(filter_seen=True, average='user', select='ndcg@10')),   # leave-one-out, filtered, per user
 }
 LOSS_KW = ['neg_weight', 'logq', 't']   # what a spec's loss_kw.<sampler> may set
+DILUTE = 'dilute'   # loss_kw neg_weight: n_neg / pool of the cell's own sampler settings (Apple's weighting, kept when hpo or `tuned` changes K or N)
+SEARCH_KINDS = ('int', 'logint', 'float', 'logfloat', 'choice')   # a `search` entry: [kind, low, high], or [choice, [values]]
+SEARCH_FIT = ('lr', 'batch_size')   # what a `search` entry may tune besides the model's dropout and the sampler's own settings
+
+def _check_search(spec:dict, source:str):
+    "`search.<sampler>.<param>`: a sampler of the spec, a parameter it (or fit, or the model's dropout) takes, a valid range."
+    if not isinstance(spec['search'], dict): raise ConfigError(f"{source}: search: expected a mapping of sampler -> {{parameter: range}}")
+    for s, space in spec['search'].items():
+        if s not in spec['samplers'] or s in PIPELINES: raise ConfigError(f"{source}: search: {s!r} is not one of this spec's samplers {[x for x in spec['samplers'] if x not in PIPELINES]}")
+        takes = [*SEARCH_FIT, 'dropout', *(k for k in sampler_params(SAMPLERS[s]) if k not in ('seed', 'device', 'stream'))]
+        if not isinstance(space, dict) or not space: raise ConfigError(f"{source}: search.{s}: expected a non-empty mapping of parameter -> range")
+        for p, r in space.items():
+            if p not in takes: raise ConfigError(f"{source}: search.{s}.{p}: not a parameter hpo can tune for {s}; choose from {takes}")
+            ok = isinstance(r, list) and len(r) >= 2 and r[0] in SEARCH_KINDS and (
+                (r[0] == 'choice' and len(r) == 2 and isinstance(r[1], list) and len(r[1]) > 0) or
+                (r[0] != 'choice' and len(r) == 3 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in r[1:]) and r[1] <= r[2]
+                 and (not r[0].startswith('log') or r[1] > 0) and (not r[0].endswith('int') or all(float(v).is_integer() for v in r[1:]))))
+            if not ok: raise ConfigError(f"{source}: search.{s}.{p}: {r!r} is not a range; give [kind, low, high] with kind one of "
+                                         f"{list(SEARCH_KINDS[:-1])} (low <= high, low > 0 for log), or [choice, [values]]")
+
+def _loss_kw(lkw:dict|None, skw:dict) -> dict:
+    "A cell's loss settings with `neg_weight: dilute` resolved to n_neg / pool of its sampler settings."
+    lkw = dict(lkw or {})
+    if lkw.get('neg_weight') == DILUTE: lkw['neg_weight'] = skw['n_neg'] / skw['pool']
+    return lkw
 WITH_NEGATIVES = set(WITH_FEEDBACK) - {'synthetic'}   # datasets with negative feedback (samplers.WITH_FEEDBACK; synthetic only with neg_rate)
 
 def _as_list(x) -> list: return x if isinstance(x, list) else [x]   # a spec's settings: one mapping or a list of them
@@ -90,6 +115,11 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
         for kw in _as_list(kws):
             if not isinstance(kw, dict) or (bad := [k for k in kw if k not in LOSS_KW]):
                 raise ConfigError(f"{source}: loss_kw.{s}: expected a mapping of {LOSS_KW}, got {kw!r}")
+            if kw.get('neg_weight') == DILUTE and not all('n_neg' in k and 'pool' in k for k in _as_list(spec['sampler_kw'].get(s, {}))):
+                raise ConfigError(f"{source}: loss_kw.{s}.neg_weight: {DILUTE!r} is n_neg / pool, so sampler_kw.{s} must set both")
+            if isinstance(kw.get('neg_weight'), str) and kw['neg_weight'] != DILUTE:
+                raise ConfigError(f"{source}: loss_kw.{s}.neg_weight: {kw['neg_weight']!r}; give a number or {DILUTE!r} (n_neg / pool)")
+    if spec.get('search') is not None: _check_search(spec, source)
     if (pipes := [s for s in spec['samplers'] if s in PIPELINES]):
         for where, tr in [*(('train', t) for t in _as_list(spec['train'])), *((f'train_by_dataset.{d}', t) for d, t in spec['train_by_dataset'].items())]:
             if (bad := [k for k in ('time_budget_s', 'refit', 'final') if (tr or {}).get(k)]):
@@ -133,11 +163,11 @@ def expand(spec:dict) -> list[dict]:
             tuned = tn.get(f'{ds}/{m}/{s}/{l}', tn.get(f'{ds}/{m}/{s}', {}))
             cfg = dict(dataset=ds, model=m, sampler=s, loss=l, seed=seed, data_kw=spec['data_kw'].get(ds, {}),
                        model_kw=mkw, sampler_kw=skw, train={**trk, **spec['train_by_dataset'].get(ds, {})})   # train: one mapping or a list (an axis)
-            if (lkw := spec.get('loss_kw', {}).get(s)) and l != 'full_ce': cfg['loss_kw'] = dict(lkw)   # only when set: older cell ids stay
             if tuned:
-                cfg['train'] = {**cfg['train'], **({'lr': tuned['lr']} if 'lr' in tuned else {})}
+                cfg['train'] = {**cfg['train'], **{k: tuned[k] for k in SEARCH_FIT if k in tuned}}
                 cfg['model_kw'] = {**cfg['model_kw'], **({'dropout': tuned['dropout']} if 'dropout' in tuned else {})}
-                cfg['sampler_kw'] = {**cfg['sampler_kw'], **{k: v for k, v in tuned.items() if k not in ('lr', 'dropout', 'valid_ndcg10', 'valid')}}
+                cfg['sampler_kw'] = {**cfg['sampler_kw'], **{k: v for k, v in tuned.items() if k not in (*SEARCH_FIT, 'dropout', 'valid_ndcg10', 'valid')}}
+            if (lkw := spec.get('loss_kw', {}).get(s)) and l != 'full_ce': cfg['loss_kw'] = _loss_kw(lkw, cfg['sampler_kw'])   # only when set: older cell ids stay
             cid = cell_id(cfg)
             if cid not in seen: seen.add(cid); cells.append({**cfg, 'id': cid})
     return cells
@@ -504,18 +534,26 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
         seed = spec['seeds'][0]
         sp = _data(dict(dataset=ds, seed=seed, data_kw=spec['data_kw'].get(ds, {})))
         def objective(trial):
-            lr = trial.suggest_float('lr', 1e-4, 1e-2, log=True)
             # a sweep's (or an ablation's) first settings as the starting point
             mkw = dict(_model_kws(spec, mo)[0]); skw = dict(_as_list(spec['sampler_kw'].get(sa, {}))[0])
-            if mo != 'mf': mkw['dropout'] = trial.suggest_float('dropout', 0.0, 0.5)
-            if sa in ('uniform', 'popularity', 'in_batch', 'mixed', 'adaptive', 'adaptive_mixed'):
-                skw['n_neg'] = trial.suggest_int('n_neg', 1, 8 if sa in ('adaptive', 'adaptive_mixed') else 256, log=True)
-            for p, (kind, a, b) in SEARCH.get(sa, {}).items():
-                skw[p] = (trial.suggest_float(p, a, b) if kind == 'float' else trial.suggest_float(p, a, b, log=True)
-                          if kind == 'logfloat' else trial.suggest_int(p, max(a, skw.get('n_neg', 1)), b))
-            tr = {k: v for k, v in {**_as_list(spec['train'])[0], **spec['train_by_dataset'].get(ds, {})}.items() if k not in ('lr', 'refit')}
-            r = fit(sp, mo, 'none' if lo == 'full_ce' else sa, lo, lr=lr, model_kw=mkw, sampler_kw={} if lo == 'full_ce' else skw,
-                    seed=seed, device=device, progress=False, **tr)
+            tr = {k: v for k, v in {**_as_list(spec['train'])[0], **spec['train_by_dataset'].get(ds, {})}.items() if k != 'refit'}
+            if (space := (spec.get('search') or {}).get(sa)) is not None:   # the spec's own space: only what it names is tuned
+                for p, (kind, *r) in space.items():
+                    v = (trial.suggest_categorical(p, r[0]) if kind == 'choice' else
+                         trial.suggest_int(p, int(r[0]), int(r[1]), log=kind == 'logint') if kind.endswith('int') else
+                         trial.suggest_float(p, r[0], r[1], log=kind == 'logfloat'))
+                    (tr if p in SEARCH_FIT else mkw if p == 'dropout' else skw)[p] = v
+            else:   # the default space: learning rate, dropout, negatives and the sampler's own settings (SEARCH)
+                tr['lr'] = trial.suggest_float('lr', 1e-4, 1e-2, log=True)
+                if mo != 'mf': mkw['dropout'] = trial.suggest_float('dropout', 0.0, 0.5)
+                if sa in ('uniform', 'popularity', 'in_batch', 'mixed', 'adaptive', 'adaptive_mixed'):
+                    skw['n_neg'] = trial.suggest_int('n_neg', 1, 8 if sa in ('adaptive', 'adaptive_mixed') else 256, log=True)
+                for p, (kind, a, b) in SEARCH.get(sa, {}).items():
+                    skw[p] = (trial.suggest_float(p, a, b) if kind == 'float' else trial.suggest_float(p, a, b, log=True)
+                              if kind == 'logfloat' else trial.suggest_int(p, max(a, skw.get('n_neg', 1)), b))
+            lkw = {**tr.pop('loss_kw', {}), **_loss_kw(spec['loss_kw'].get(sa), skw)}   # as the grid's cells take them (run_cell)
+            r = fit(sp, mo, 'none' if lo == 'full_ce' else sa, lo, model_kw=mkw, sampler_kw={} if lo == 'full_ce' else skw,
+                    loss_kw={} if lo == 'full_ce' else lkw, seed=seed, device=device, progress=False, **tr)
             return r.valid[tr.get('select', 'ndcg@10')]   # the validation metric the runs select on; never test
         study = optuna.create_study(study_name=f"{spec['name']}/{ds}/{mo}/{sa}/{lo}", storage=storage, direction='maximize',
                                     load_if_exists=True, sampler=optuna.samplers.TPESampler(seed=seed))
