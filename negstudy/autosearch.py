@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .core import ConfigError, check_choice, get_device
+from .core import ConfigError, check_choice, get_device, t_half
 from .samplers import make_sampler
 from .autosample import AutoSample, Counted, _label, _spec
 from .train import fit, FitResult
 
 # %% auto #0
-__all__ = ['SearchResult', 'autosample_search', 'ExhaustiveResult', 'exhaustive', 'cost_table']
+__all__ = ['SINGLES', 'SearchResult', 'autosample_search', 'ExhaustiveResult', 'exhaustive', 'cost_table', 'best_sampler',
+           'search_vs_exhaustive', 'pipeline_choices']
 
 # %% ../nbs/09b_mixture_search.ipynb #5ea7c4b2
 def _cost_row(stage:str, sampler:str, r, scored:int, valid_scored:int=0, select:str='ndcg@10') -> dict:
@@ -120,3 +121,68 @@ def cost_table(search:SearchResult, exh:ExhaustiveResult|None=None) -> pd.DataFr
         e = exh.cost; best = e[e.sampler == exh.best].iloc[0]
         rows.append(dict(plan=f'exhaustive ({len(e)} candidates)', chosen=exh.best, **_sum(e), **_metrics(best)))
     return pd.DataFrame(rows).set_index('plan')
+
+# %% ../nbs/09b_mixture_search.ipynb #002fe254
+SINGLES = ('uniform', 'popularity', 'in_batch', 'adaptive', 'softmax')   # the exhaustive grids' single candidates
+
+def _by_seed(g:pd.DataFrame, split:str) -> pd.DataFrame:
+    "seed x sampler values of one (dataset, model, metric), refusing runs that would be averaged together unseen."
+    s = g[g.split == split]
+    if (dup := s[s.duplicated(['sampler', 'seed'], keep=False)]).size:
+        d = dup[(dup.sampler == dup.sampler.iloc[0]) & (dup.seed == dup.seed.iloc[0])]
+        raise ConfigError(f"{d.sampler.iloc[0]} seed {d.seed.iloc[0]} on {d.dataset.iloc[0]} / {d.model.iloc[0]} appears "
+                          f"{len(d)} times (ids {sorted(set(d.id))}): runs that differ in a setting the labels do not show")
+    return s.pivot(index='seed', columns='sampler', values='value')
+
+def best_sampler(tidy:pd.DataFrame, metric:str='ndcg@10', singles=SINGLES) -> pd.DataFrame:
+    "Claim 1 per (dataset, model): the single candidate best on validation, its test mean and CI, and its paired lead over the runner-up."
+    out = []
+    for (ds, mo), g in tidy[(tidy.metric == metric) & tidy.sampler.isin(singles)].groupby(['dataset', 'model']):
+        v, t = _by_seed(g, 'valid'), _by_seed(g, 'test')
+        if v.shape[1] < 2: continue
+        order = v.mean().sort_values(ascending=False).index; w, r = order[0], order[1]
+        d = (t[w] - t[r]).dropna(); half = t_half(d)
+        out.append(dict(dataset=ds, model=mo, winner=w, runner_up=r, candidates=v.shape[1], seeds=int(t[w].notna().sum()),
+                        valid=v[w].mean(), test=t[w].mean(), test_ci95=t_half(t[w]), lead=d.mean(), lead_ci95=half,
+                        n_pairs=len(d), separated=None if len(d) < 2 else bool(d.mean() - half > 0)))
+    return pd.DataFrame(out)
+
+def search_vs_exhaustive(tidy:pd.DataFrame, chosen:dict|None=None, metric:str='ndcg@10', singles=SINGLES) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Claims 4-5: every AutoSample variant (sampler label starting 'autosample') against the exhaustive plan's pick, seed by
+    seed, on test `metric` and training time. `chosen`: cell id -> the candidates a pipeline chose (`pipeline_choices`).
+    Returns (per seed, per variant: paired difference and CI, `within`, mean cost ratio, how often it chose the pick)."""
+    rows, t = [], tidy[tidy.metric == metric]
+    secs = tidy[(tidy.metric == 'train_s') & tidy.split.isin(['run', 'run|pipeline'])]
+    for (ds, mo), g in t.groupby(['dataset', 'model']):
+        v, te = _by_seed(g[g.sampler.isin(singles)], 'valid'), _by_seed(g, 'test')
+        s = secs[(secs.dataset == ds) & (secs.model == mo)]
+        run_s = _by_seed(s, 'run'); bill = _by_seed(s, 'run|pipeline') if (s.split == 'run|pipeline').any() else pd.DataFrame()
+        ids = g[g.split == 'test'].set_index(['seed', 'sampler']).id
+        for seed in v.index:
+            if v.loc[seed].notna().sum() < len(singles): continue   # the exhaustive plan needs every candidate of this seed
+            pick = v.loc[seed].idxmax(); ex_s = run_s.loc[seed, list(singles)].sum()
+            for var in sorted(c for c in te.columns if c.startswith('autosample') and pd.notna(te.loc[seed, c])):
+                cost = bill.loc[seed, var] if var in bill.columns and pd.notna(bill.loc[seed, var]) else run_s.loc[seed, var]
+                ch = (chosen or {}).get(ids[(seed, var)])
+                rows.append(dict(dataset=ds, model=mo, seed=seed, variant=var, pick=pick, pick_test=te.loc[seed, pick],
+                                 test=te.loc[seed, var], diff=te.loc[seed, var] - te.loc[seed, pick], cost_ratio=cost / ex_s,
+                                 chose=None if ch is None else ' + '.join(ch),
+                                 chose_pick=None if ch is None else [c.split('(')[0] for c in ch] == [pick]))
+    per = pd.DataFrame(rows)
+    if per.empty: return per, per
+    summ = (per.groupby(['dataset', 'model', 'variant'], sort=False)
+               .apply(lambda d: pd.Series(dict(seeds=len(d), test=d.test.mean(), pick_test=d.pick_test.mean(), diff=d['diff'].mean(),
+                                               diff_ci95=t_half(d['diff']), cost_ratio=d.cost_ratio.mean(),
+                                               chose_pick=d.chose_pick.dropna().astype(float).mean() if d.chose_pick.notna().any() else np.nan)),
+                      include_groups=False).reset_index())
+    summ['within'] = [None if s < 2 else bool(m + h >= 0) for s, m, h in zip(summ.seeds, summ['diff'], summ.diff_ci95)]
+    return per, summ
+
+def pipeline_choices(runs_dir) -> dict:
+    "Cell id -> the candidates each pipeline cell under `runs_dir` chose (from its metrics.json)."
+    import json
+    out = {}
+    for f in sorted(Path(runs_dir).glob('*/metrics.json')):
+        m = json.loads(f.read_text())
+        if 'pipeline' in m: out[m['id']] = list(m['pipeline']['chosen'])
+    return out

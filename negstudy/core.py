@@ -14,7 +14,7 @@ import torch
 # %% auto #0
 __all__ = ['NegstudyError', 'DataError', 'ConfigError', 'check_choice', 'check_kwargs', 'seed_seq', 'rng', 'torch_seed',
            'torch_gen', 'seed_everything', 'get_device', 'project_root', 'project_path', 'data_dir', 'atomic_path',
-           'write_json']
+           'write_json', 't_half']
 
 # %% ../nbs/00_core.ipynb #15a8dfa3
 class NegstudyError(Exception):
@@ -126,3 +126,10 @@ def _jsonable(o):
     if isinstance(o, np.ndarray): return o.tolist()
     if isinstance(o, Path): return str(o)
     raise TypeError(f"{type(o).__name__} is not JSON serialisable")
+
+# %% ../nbs/00_core.ipynb #f5ccb951
+def t_half(x) -> float:
+    "Half-width of the 95% t-interval of the mean of `x` (NaN values dropped; NaN below two values)."
+    from scipy import stats
+    x = np.asarray(x, float); x = x[~np.isnan(x)]
+    return float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1 else np.nan

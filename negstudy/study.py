@@ -14,7 +14,7 @@ import pandas as pd
 import yaml
 from tqdm.auto import tqdm
 import negstudy
-from .core import ConfigError, check_choice, write_json, atomic_path, project_path
+from .core import ConfigError, check_choice, write_json, atomic_path, project_path, t_half
 from .data import DATASETS, load, split, subsample_feedback
 from .samplers import SAMPLERS, sampler_params, WITH_FEEDBACK
 from .losses import LOSSES
@@ -443,7 +443,7 @@ def summarize(tidy:pd.DataFrame, split:str='test', baseline:str='uniform') -> pd
         b = grp[grp.sampler == base].set_index('seed')['value'] if base else pd.Series(dtype=float)
         for sa, g in grp.groupby('sampler'):
             v = g.set_index('seed')['value'].dropna(); n = len(v)
-            half = stats.t.ppf(0.975, n - 1) * v.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
+            half = t_half(v)
             common = v.index.intersection(b.index)
             p = (stats.ttest_rel(v[common], b[common]).pvalue if sa != base and len(common) > 1 and (v[common] - b[common]).std() > 0
                  else np.nan)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
-from .core import ConfigError
+from .core import ConfigError, t_half as _t_half
 
 # %% auto #0
 __all__ = ['SWEEPS', 'cvar', 'top_m_mean', 'dro_temperature', 'topk_bounds', 'simulate_topk_opauc', 'plot_simulation',
@@ -183,10 +183,6 @@ def per_k_runs(runs_dirs, ks=(5, 20, 50)) -> pd.DataFrame:
     for col in ('M', 'N'): df[col] = df[col].astype('Int64')
     return df
 
-def _t_half(x) -> float:
-    "Half-width of the 95% t-interval of the mean of x (NaN below two values)."
-    from scipy import stats
-    x = np.asarray(x, float); return float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1 else np.nan
 
 def hardness_by_k(runs:pd.DataFrame, baseline:str='uniform') -> pd.DataFrame:
     """Per setting and K (rows of `per_k_runs`): seeds, mean test NDCG@K with its 95% t-interval, and the gain over
