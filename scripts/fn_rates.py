@@ -8,6 +8,7 @@ the user would like it (`Radio.p_like`, the exact false-negative rate). Writes a
 import argparse, json
 from pathlib import Path
 import pandas as pd, torch
+from negstudy.core import atomic_path
 from negstudy.study import _data
 from negstudy.models import make_model
 from negstudy.samplers import make_sampler
@@ -41,6 +42,8 @@ def main():
                          fnr=round(r['fnr'], 5), negatives=r['negatives'], real_share=round(r['real_share'], 4), id=m['id']))
         print(rows[-1])
     df = pd.DataFrame(rows)
-    out = Path(a.out or Path(a.runs).with_name(Path(a.runs).name + '_fnr.csv')); df.to_csv(out, index=False); print('wrote', out)
+    out = Path(a.out or Path(a.runs).with_name(Path(a.runs).name + '_fnr.csv'))
+    with atomic_path(out) as tmp: df.to_csv(tmp, index=False)   # never half-written
+    print('wrote', out)
 
 if __name__ == '__main__': main()
