@@ -17,7 +17,7 @@ from .train import fit, FitResult
 
 # %% auto #0
 __all__ = ['SINGLES', 'SearchResult', 'autosample_search', 'ExhaustiveResult', 'exhaustive', 'cost_table', 'best_sampler',
-           'search_vs_exhaustive', 'pipeline_choices']
+           'run_info', 'search_vs_exhaustive']
 
 # %% ../nbs/09b_mixture_search.ipynb #5ea7c4b2
 def _cost_row(stage:str, sampler:str, r, scored:int, valid_scored:int=0, select:str='ndcg@10') -> dict:
@@ -124,65 +124,88 @@ def cost_table(search:SearchResult, exh:ExhaustiveResult|None=None) -> pd.DataFr
 
 # %% ../nbs/09b_mixture_search.ipynb #002fe254
 SINGLES = ('uniform', 'popularity', 'in_batch', 'adaptive', 'softmax')   # the exhaustive grids' single candidates
+_KEYS = ['dataset', 'model', 'loss']
 
 def _by_seed(g:pd.DataFrame, split:str) -> pd.DataFrame:
-    "seed x sampler values of one (dataset, model, metric), refusing runs that would be averaged together unseen."
+    "seed x sampler values of one (dataset, model, loss, metric), refusing runs that would be averaged together unseen."
     s = g[g.split == split]
     if (dup := s[s.duplicated(['sampler', 'seed'], keep=False)]).size:
         d = dup[(dup.sampler == dup.sampler.iloc[0]) & (dup.seed == dup.seed.iloc[0])]
-        raise ConfigError(f"{d.sampler.iloc[0]} seed {d.seed.iloc[0]} on {d.dataset.iloc[0]} / {d.model.iloc[0]} appears "
+        raise ConfigError(f"{d.sampler.iloc[0]} seed {d.seed.iloc[0]} on {d.dataset.iloc[0]} / {d.model.iloc[0]} / {d.loss.iloc[0]} appears "
                           f"{len(d)} times (ids {sorted(set(d.id))}): runs that differ in a setting the labels do not show")
     return s.pivot(index='seed', columns='sampler', values='value')
 
+def _check_singles(tidy:pd.DataFrame, singles):
+    "A candidate the runs hold only under a settings label (several settings of it: an edited spec) is an error, not a silent drop."
+    for key, g in tidy.groupby(_KEYS):   # collect labels within a dataset: one dataset's runs can differ from another's
+        labels = set(g.sampler)
+        for s in singles:
+            if s not in labels and (v := sorted(l for l in labels if l.startswith(s + '('))):
+                raise ConfigError(f"candidate {s!r} is in the runs of {' / '.join(map(str, key))} only as {v}: they hold several "
+                                  "settings of it; pass singles= with the labels to compare, or keep one setting's runs")
+
+def _complete_seeds(*tables, cols) -> list:
+    "Seeds on which every column `cols` has a value in every table."
+    return [s for s in tables[0].index if all(s in t.index and t.reindex(columns=cols).loc[s].notna().all() for t in tables)]
+
 def best_sampler(tidy:pd.DataFrame, metric:str='ndcg@10', singles=SINGLES) -> pd.DataFrame:
-    "Claim 1 per (dataset, model): the single candidate best on validation, its test mean and CI, and its paired lead over the runner-up."
-    out = []
-    for (ds, mo), g in tidy[(tidy.metric == metric) & tidy.sampler.isin(singles)].groupby(['dataset', 'model']):
-        v, t = _by_seed(g, 'valid'), _by_seed(g, 'test')
-        if v.shape[1] < 2: continue
-        order = v.mean().sort_values(ascending=False).index; w, r = order[0], order[1]
-        d = (t[w] - t[r]).dropna(); half = t_half(d)
-        out.append(dict(dataset=ds, model=mo, winner=w, runner_up=r, candidates=v.shape[1], seeds=int(t[w].notna().sum()),
-                        valid=v[w].mean(), test=t[w].mean(), test_ci95=t_half(t[w]), lead=d.mean(), lead_ci95=half,
-                        n_pairs=len(d), separated=None if len(d) < 2 else bool(d.mean() - half > 0)))
+    "Claim 1 per (dataset, model, loss), on the seeds where every candidate ran: the winner on validation, its test CI and paired lead over the runner-up."
+    _check_singles(tidy, singles); out = []
+    for (ds, mo, lo), g in tidy[(tidy.metric == metric) & tidy.sampler.isin(singles)].groupby(_KEYS):
+        v, t = _by_seed(g, 'valid'), _by_seed(g, 'test'); cols = list(v.columns)
+        seeds = _complete_seeds(v, t, cols=cols)
+        if len(cols) < 2 or not seeds: continue
+        v, t = v.loc[seeds, cols], t.loc[seeds, cols]
+        w, r = v.mean().sort_values(ascending=False).index[:2]; d = t[w] - t[r]; half = t_half(d)
+        out.append(dict(dataset=ds, model=mo, loss=lo, winner=w, runner_up=r, candidates=len(cols), complete=set(cols) == set(singles),
+                        seeds=len(seeds), valid=v[w].mean(), test=t[w].mean(), test_ci95=t_half(t[w]), lead=d.mean(), lead_ci95=half,
+                        separated=None if len(seeds) < 2 else bool(d.mean() - half > 0), best_on_test=t.mean().idxmax()))
     return pd.DataFrame(out)
 
-def search_vs_exhaustive(tidy:pd.DataFrame, chosen:dict|None=None, metric:str='ndcg@10', singles=SINGLES) -> tuple[pd.DataFrame, pd.DataFrame]:
+def run_info(runs_dir) -> pd.DataFrame:
+    "Per cell id under `runs_dir`: the candidates a pipeline chose, the epochs of its whole bill (all stages), and where it ran."
+    import json
+    rows = []
+    for f in sorted(Path(runs_dir).glob('*/metrics.json')):
+        m = json.loads(f.read_text()); p = m.get('pipeline'); mc = m.get('machine', {})
+        rows.append(dict(id=m['id'], chosen=None if p is None else list(p['chosen']),
+                         epochs=sum(s['epochs_run'] for s in p['stages'].values()) if p else m['epochs_run'],
+                         machine=' / '.join(str(mc.get(k)) for k in ('device', 'cpu', 'cores', 'threads', 'concurrent', 'gpu'))))
+    return pd.DataFrame(rows).set_index('id') if rows else pd.DataFrame(columns=['chosen', 'epochs', 'machine'])
+
+def search_vs_exhaustive(tidy:pd.DataFrame, info:pd.DataFrame|None=None, metric:str='ndcg@10', singles=SINGLES,
+                         margin:float=0.05) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Claims 4-5: every AutoSample variant (sampler label starting 'autosample') against the exhaustive plan's pick, seed by
-    seed, on test `metric` and training time. `chosen`: cell id -> the candidates a pipeline chose (`pipeline_choices`).
-    Returns (per seed, per variant: paired difference and CI, `within`, mean cost ratio, how often it chose the pick)."""
-    rows, t = [], tidy[tidy.metric == metric]
+    seed, on test `metric`, training seconds and (with `info` from `run_info`) epochs, machines and the pipelines' choices.
+    Returns (per seed, per variant: within_ci / not_shown_worse / noninferior at `margin`, mean cost ratios, choice rate)."""
+    _check_singles(tidy, singles); rows, t = [], tidy[tidy.metric == metric]
     secs = tidy[(tidy.metric == 'train_s') & tidy.split.isin(['run', 'run|pipeline'])]
-    for (ds, mo), g in t.groupby(['dataset', 'model']):
+    for (ds, mo, lo), g in t.groupby(_KEYS):
         v, te = _by_seed(g[g.sampler.isin(singles)], 'valid'), _by_seed(g, 'test')
-        s = secs[(secs.dataset == ds) & (secs.model == mo)]
+        if set(v.columns) != set(singles): continue   # the exhaustive plan needs every candidate
+        s = secs[(secs.dataset == ds) & (secs.model == mo) & (secs.loss == lo)]
         run_s = _by_seed(s, 'run'); bill = _by_seed(s, 'run|pipeline') if (s.split == 'run|pipeline').any() else pd.DataFrame()
         ids = g[g.split == 'test'].set_index(['seed', 'sampler']).id
-        for seed in v.index:
-            if v.loc[seed].notna().sum() < len(singles): continue   # the exhaustive plan needs every candidate of this seed
-            pick = v.loc[seed].idxmax(); ex_s = run_s.loc[seed, list(singles)].sum()
+        for seed in _complete_seeds(v, te, run_s, cols=list(singles)):
+            pick = v.loc[seed].idxmax(); ex = [ids[(seed, c)] for c in singles]; ex_s = run_s.loc[seed, list(singles)].sum()
             for var in sorted(c for c in te.columns if c.startswith('autosample') and pd.notna(te.loc[seed, c])):
+                vid = ids[(seed, var)]
                 cost = bill.loc[seed, var] if var in bill.columns and pd.notna(bill.loc[seed, var]) else run_s.loc[seed, var]
-                ch = (chosen or {}).get(ids[(seed, var)])
-                rows.append(dict(dataset=ds, model=mo, seed=seed, variant=var, pick=pick, pick_test=te.loc[seed, pick],
-                                 test=te.loc[seed, var], diff=te.loc[seed, var] - te.loc[seed, pick], cost_ratio=cost / ex_s,
-                                 chose=None if ch is None else ' + '.join(ch),
-                                 chose_pick=None if ch is None else [c.split('(')[0] for c in ch] == [pick]))
+                row = dict(dataset=ds, model=mo, loss=lo, seed=seed, variant=var, pick=pick, pick_test=te.loc[seed, pick],
+                           test=te.loc[seed, var], diff=te.loc[seed, var] - te.loc[seed, pick], cost_ratio=cost / ex_s)
+                if info is not None and vid in info.index:
+                    ch = info.chosen[vid]
+                    row.update(epoch_ratio=info.epochs[vid] / info.epochs[ex].sum(), same_machine=info.machine[[*ex, vid]].nunique() == 1,
+                               chose=None if ch is None else ' + '.join(ch),
+                               chose_pick=None if ch is None else [c.split('(')[0] for c in ch] == [pick])
+                rows.append(row)
     per = pd.DataFrame(rows)
     if per.empty: return per, per
-    summ = (per.groupby(['dataset', 'model', 'variant'], sort=False)
-               .apply(lambda d: pd.Series(dict(seeds=len(d), test=d.test.mean(), pick_test=d.pick_test.mean(), diff=d['diff'].mean(),
-                                               diff_ci95=t_half(d['diff']), cost_ratio=d.cost_ratio.mean(),
-                                               chose_pick=d.chose_pick.dropna().astype(float).mean() if d.chose_pick.notna().any() else np.nan)),
-                      include_groups=False).reset_index())
-    summ['within'] = [None if s < 2 else bool(m + h >= 0) for s, m, h in zip(summ.seeds, summ['diff'], summ.diff_ci95)]
-    return per, summ
-
-def pipeline_choices(runs_dir) -> dict:
-    "Cell id -> the candidates each pipeline cell under `runs_dir` chose (from its metrics.json)."
-    import json
-    out = {}
-    for f in sorted(Path(runs_dir).glob('*/metrics.json')):
-        m = json.loads(f.read_text())
-        if 'pipeline' in m: out[m['id']] = list(m['pipeline']['chosen'])
-    return out
+    def one(d):
+        n, m, h, pm, ph = len(d), d['diff'].mean(), t_half(d['diff']), d.pick_test.mean(), t_half(d.pick_test)
+        return pd.Series(dict(seeds=n, test=d.test.mean(), pick_test=pm, pick_ci95=ph, diff=m, diff_ci95=h,
+                              within_ci=None if n < 2 else bool(d.test.mean() >= pm - ph), not_shown_worse=None if n < 2 else bool(m + h >= 0),
+                              noninferior=None if n < 2 else bool(m - h >= -margin * pm), cost_ratio=d.cost_ratio.mean(),
+                              **({} if 'epoch_ratio' not in d else dict(epoch_ratio=d.epoch_ratio.mean(), same_machine=bool(d.same_machine.all()),
+                                 chose_pick=d.chose_pick.dropna().astype(float).mean() if d.chose_pick.notna().any() else np.nan))))
+    return per, per.groupby([*_KEYS, 'variant'], sort=False)[list(per.columns.drop([*_KEYS, 'variant']))].apply(one).reset_index()

@@ -47,7 +47,8 @@ def _check_search(spec:dict, source:str):
     if not isinstance(spec['search'], dict): raise ConfigError(f"{source}: search: expected a mapping of sampler -> {{parameter: range}}")
     for s, space in spec['search'].items():
         if s not in spec['samplers'] or s in PIPELINES: raise ConfigError(f"{source}: search: {s!r} is not one of this spec's samplers {[x for x in spec['samplers'] if x not in PIPELINES]}")
-        takes = [*SEARCH_FIT, 'dropout', *(k for k in sampler_params(SAMPLERS[s]) if k not in ('seed', 'device', 'stream'))]
+        takes = [*SEARCH_FIT, *(['dropout'] if set(spec['models']) - {'mf'} else []),   # MF has no dropout
+                 *(k for k in sampler_params(SAMPLERS[s]) if k not in ('seed', 'device', 'stream'))]
         if not isinstance(space, dict) or not space: raise ConfigError(f"{source}: search.{s}: expected a non-empty mapping of parameter -> range")
         for p, r in space.items():
             if p not in takes: raise ConfigError(f"{source}: search.{s}.{p}: not a parameter hpo can tune for {s}; choose from {takes}")
@@ -55,6 +56,7 @@ def _check_search(spec:dict, source:str):
                 (r[0] == 'choice' and len(r) == 2 and isinstance(r[1], list) and len(r[1]) > 0) or
                 (r[0] != 'choice' and len(r) == 3 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in r[1:]) and r[1] <= r[2]
                  and (not r[0].startswith('log') or r[1] > 0) and (not r[0].endswith('int') or all(float(v).is_integer() for v in r[1:]))))
+            if ok and p == 'batch_size': ok = r[0] in ('int', 'logint') or (r[0] == 'choice' and all(isinstance(v, int) and v > 0 for v in r[1]))
             if not ok: raise ConfigError(f"{source}: search.{s}.{p}: {r!r} is not a range; give [kind, low, high] with kind one of "
                                          f"{list(SEARCH_KINDS[:-1])} (low <= high, low > 0 for log), or [choice, [values]]")
 
@@ -112,6 +114,7 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
             if s in PIPELINES: check_choice(f'{source}: sampler_kw.{s}.retrain', kw.get('retrain', 'warm'), ['warm', 'scratch', 'both', 'none'])
     for s, kws in spec['loss_kw'].items():   # per-sampler loss settings, e.g. Apple's dilution neg_weight = K / 110
         if s not in spec['samplers']: raise ConfigError(f"{source}: loss_kw: {s!r} is not one of this spec's samplers {spec['samplers']}")
+        if not isinstance(kws, dict): raise ConfigError(f"{source}: loss_kw.{s}: expected one mapping of {LOSS_KW} (a loss sweep is a train axis: train: [...])")
         for kw in _as_list(kws):
             if not isinstance(kw, dict) or (bad := [k for k in kw if k not in LOSS_KW]):
                 raise ConfigError(f"{source}: loss_kw.{s}: expected a mapping of {LOSS_KW}, got {kw!r}")
@@ -521,6 +524,11 @@ SEARCH = {'popularity': {'alpha': ('float', 0.0, 1.0)}, 'mixed': {'ratio': ('flo
           'adaptive': {'pool': ('int', 2, 64)}, 'adaptive_mixed': {'pool': ('int', 2, 64)},
           'softmax': {'pool': ('int', 4, 64), 'rho': ('logfloat', 0.01, 10.0)}}
 
+def _study_name(spec:dict, ds:str, mo:str, sa:str, lo:str, space:dict|None=None) -> str:
+    "The Optuna study of one (dataset, model, sampler, loss); a spec's own space adds its hash (an edited space is a new study)."
+    h = '' if space is None else '/space-' + hashlib.sha1(json.dumps(space, sort_keys=True).encode()).hexdigest()[:8]
+    return f"{spec['name']}/{ds}/{mo}/{sa}/{lo}{h}"
+
 def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, progress:bool=False) -> dict:
     "Optuna search per (dataset, model, sampler, loss) of spec on validation; returns {dataset/model/sampler/loss: best params}."
     try: import optuna
@@ -533,11 +541,13 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
         if lo == 'full_ce' and sa != spec['samplers'][0]: continue   # full_ce draws no negatives: tuned once
         seed = spec['seeds'][0]
         sp = _data(dict(dataset=ds, seed=seed, data_kw=spec['data_kw'].get(ds, {})))
+        space = (spec.get('search') or {}).get(sa)   # the spec's own space, or None: the default one
+        if space is not None and lo == 'full_ce': space = {p: r for p, r in space.items() if p in (*SEARCH_FIT, 'dropout')}   # no negatives to tune
         def objective(trial):
             # a sweep's (or an ablation's) first settings as the starting point
             mkw = dict(_model_kws(spec, mo)[0]); skw = dict(_as_list(spec['sampler_kw'].get(sa, {}))[0])
             tr = {k: v for k, v in {**_as_list(spec['train'])[0], **spec['train_by_dataset'].get(ds, {})}.items() if k != 'refit'}
-            if (space := (spec.get('search') or {}).get(sa)) is not None:   # the spec's own space: only what it names is tuned
+            if space is not None:   # the spec's own space: only what it names is tuned
                 for p, (kind, *r) in space.items():
                     v = (trial.suggest_categorical(p, r[0]) if kind == 'choice' else
                          trial.suggest_int(p, int(r[0]), int(r[1]), log=kind == 'logint') if kind.endswith('int') else
@@ -546,18 +556,21 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
             else:   # the default space: learning rate, dropout, negatives and the sampler's own settings (SEARCH)
                 tr['lr'] = trial.suggest_float('lr', 1e-4, 1e-2, log=True)
                 if mo != 'mf': mkw['dropout'] = trial.suggest_float('dropout', 0.0, 0.5)
-                if sa in ('uniform', 'popularity', 'in_batch', 'mixed', 'adaptive', 'adaptive_mixed'):
+                if sa in ('uniform', 'popularity', 'in_batch', 'mixed', 'adaptive', 'adaptive_mixed') and lo != 'full_ce':
                     skw['n_neg'] = trial.suggest_int('n_neg', 1, 8 if sa in ('adaptive', 'adaptive_mixed') else 256, log=True)
-                for p, (kind, a, b) in SEARCH.get(sa, {}).items():
+                for p, (kind, a, b) in (SEARCH.get(sa, {}) if lo != 'full_ce' else {}).items():
                     skw[p] = (trial.suggest_float(p, a, b) if kind == 'float' else trial.suggest_float(p, a, b, log=True)
                               if kind == 'logfloat' else trial.suggest_int(p, max(a, skw.get('n_neg', 1)), b))
-            lkw = {**tr.pop('loss_kw', {}), **_loss_kw(spec['loss_kw'].get(sa), skw)}   # as the grid's cells take them (run_cell)
+            lkw = {**tr.pop('loss_kw', {}), **(_loss_kw(spec['loss_kw'].get(sa), skw) if lo != 'full_ce' else {})}   # as run_cell takes them
             r = fit(sp, mo, 'none' if lo == 'full_ce' else sa, lo, model_kw=mkw, sampler_kw={} if lo == 'full_ce' else skw,
-                    loss_kw={} if lo == 'full_ce' else lkw, seed=seed, device=device, progress=False, **tr)
+                    loss_kw=lkw, seed=seed, device=device, progress=False, **tr)
             return r.valid[tr.get('select', 'ndcg@10')]   # the validation metric the runs select on; never test
-        study = optuna.create_study(study_name=f"{spec['name']}/{ds}/{mo}/{sa}/{lo}", storage=storage, direction='maximize',
-                                    load_if_exists=True, sampler=optuna.samplers.TPESampler(seed=seed))
-        left = trials - len([t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE])   # failed ones run again
+        grid = {p: r[1] for p, r in space.items()} if space and all(r[0] == 'choice' for r in space.values()) else None
+        # a space of choices only is walked as a grid (no point twice), at most once over
+        study = optuna.create_study(study_name=_study_name(spec, ds, mo, sa, lo, space), storage=storage, direction='maximize', load_if_exists=True,
+                                    sampler=optuna.samplers.GridSampler(grid, seed=seed) if grid else optuna.samplers.TPESampler(seed=seed))
+        cap = trials if grid is None else min(trials, int(np.prod([len(v) for v in grid.values()])))
+        left = cap - len([t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE])   # failed ones run again
         if left > 0: study.optimize(objective, n_trials=left, show_progress_bar=progress)
         best[f"{ds}/{mo}/{'none' if lo == 'full_ce' else sa}/{lo}"] = dict(study.best_params, valid=study.best_value)
     return best
