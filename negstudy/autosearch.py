@@ -163,15 +163,16 @@ def best_sampler(tidy:pd.DataFrame, metric:str='ndcg@10', singles=SINGLES) -> pd
     return pd.DataFrame(out)
 
 def run_info(runs_dir) -> pd.DataFrame:
-    "Per cell id under `runs_dir`: the candidates a pipeline chose, the epochs of its whole bill (all stages), and where it ran."
+    "Per cell id under `runs_dir`: a pipeline's chosen and pruned candidates, the epochs of its whole bill (all stages), and where it ran."
     import json
     rows = []
     for f in sorted(Path(runs_dir).glob('*/metrics.json')):
         m = json.loads(f.read_text()); p = m.get('pipeline'); mc = m.get('machine', {})
         rows.append(dict(id=m['id'], chosen=None if p is None else list(p['chosen']),
+                         pruned=None if p is None else sum(c.get('pruned_at_step') is not None for c in p.get('candidates', [])),
                          epochs=sum(s['epochs_run'] for s in p['stages'].values()) if p else m['epochs_run'],
                          machine=' / '.join(str(mc.get(k)) for k in ('device', 'cpu', 'cores', 'threads', 'concurrent', 'gpu'))))
-    return pd.DataFrame(rows).set_index('id') if rows else pd.DataFrame(columns=['chosen', 'epochs', 'machine'])
+    return pd.DataFrame(rows).set_index('id') if rows else pd.DataFrame(columns=['chosen', 'pruned', 'epochs', 'machine'])
 
 def search_vs_exhaustive(tidy:pd.DataFrame, info:pd.DataFrame|None=None, metric:str='ndcg@10', singles=SINGLES,
                          margin:float=0.05) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -196,7 +197,7 @@ def search_vs_exhaustive(tidy:pd.DataFrame, info:pd.DataFrame|None=None, metric:
                 if info is not None and vid in info.index:
                     ch = info.chosen[vid]
                     row.update(epoch_ratio=info.epochs[vid] / info.epochs[ex].sum(), same_machine=info.machine[[*ex, vid]].nunique() == 1,
-                               chose=None if ch is None else ' + '.join(ch),
+                               chose=None if ch is None else ' + '.join(ch), pruned=info.pruned[vid],
                                chose_pick=None if ch is None else [c.split('(')[0] for c in ch] == [pick])
                 rows.append(row)
     per = pd.DataFrame(rows)
@@ -207,5 +208,6 @@ def search_vs_exhaustive(tidy:pd.DataFrame, info:pd.DataFrame|None=None, metric:
                               within_ci=None if n < 2 else bool(d.test.mean() >= pm - ph), not_shown_worse=None if n < 2 else bool(m + h >= 0),
                               noninferior=None if n < 2 else bool(m - h >= -margin * pm), cost_ratio=d.cost_ratio.mean(),
                               **({} if 'epoch_ratio' not in d else dict(epoch_ratio=d.epoch_ratio.mean(), same_machine=bool(d.same_machine.all()),
-                                 chose_pick=d.chose_pick.dropna().astype(float).mean() if d.chose_pick.notna().any() else np.nan))))
+                                 chose_pick=d.chose_pick.dropna().astype(float).mean() if d.chose_pick.notna().any() else np.nan,
+                                 pruned=d.pruned.dropna().astype(float).mean() if d.pruned.notna().any() else np.nan))))
     return per, per.groupby([*_KEYS, 'variant'], sort=False)[list(per.columns.drop([*_KEYS, 'variant']))].apply(one).reset_index()
