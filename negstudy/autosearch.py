@@ -146,7 +146,9 @@ def _check_singles(tidy:pd.DataFrame, singles):
 
 def _complete_seeds(*tables, cols) -> list:
     "Seeds on which every column `cols` has a value in every table."
-    return [s for s in tables[0].index if all(s in t.index and t.reindex(columns=cols).loc[s].notna().all() for t in tables)]
+    idx = tables[0].index
+    ok = np.logical_and.reduce([t.reindex(index=idx, columns=cols).notna().all(axis=1).to_numpy() for t in tables])
+    return list(idx[ok])
 
 def best_sampler(tidy:pd.DataFrame, metric:str='ndcg@10', singles=SINGLES) -> pd.DataFrame:
     "Claim 1 per (dataset, model, loss), on the seeds where every candidate ran: the winner on validation, its test CI and paired lead over the runner-up."

@@ -115,13 +115,11 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
     for s, kws in spec['loss_kw'].items():   # per-sampler loss settings, e.g. Apple's dilution neg_weight = K / 110
         if s not in spec['samplers']: raise ConfigError(f"{source}: loss_kw: {s!r} is not one of this spec's samplers {spec['samplers']}")
         if not isinstance(kws, dict): raise ConfigError(f"{source}: loss_kw.{s}: expected one mapping of {LOSS_KW} (a loss sweep is a train axis: train: [...])")
-        for kw in _as_list(kws):
-            if not isinstance(kw, dict) or (bad := [k for k in kw if k not in LOSS_KW]):
-                raise ConfigError(f"{source}: loss_kw.{s}: expected a mapping of {LOSS_KW}, got {kw!r}")
-            if kw.get('neg_weight') == DILUTE and not all('n_neg' in k and 'pool' in k for k in _as_list(spec['sampler_kw'].get(s, {}))):
-                raise ConfigError(f"{source}: loss_kw.{s}.neg_weight: {DILUTE!r} is n_neg / pool, so sampler_kw.{s} must set both")
-            if isinstance(kw.get('neg_weight'), str) and kw['neg_weight'] != DILUTE:
-                raise ConfigError(f"{source}: loss_kw.{s}.neg_weight: {kw['neg_weight']!r}; give a number or {DILUTE!r} (n_neg / pool)")
+        if (bad := [k for k in kws if k not in LOSS_KW]): raise ConfigError(f"{source}: loss_kw.{s}: expected a mapping of {LOSS_KW}, got {kws!r}")
+        if kws.get('neg_weight') == DILUTE and not all('n_neg' in k and 'pool' in k for k in _as_list(spec['sampler_kw'].get(s, {}))):
+            raise ConfigError(f"{source}: loss_kw.{s}.neg_weight: {DILUTE!r} is n_neg / pool, so sampler_kw.{s} must set both")
+        if isinstance(kws.get('neg_weight'), str) and kws['neg_weight'] != DILUTE:
+            raise ConfigError(f"{source}: loss_kw.{s}.neg_weight: {kws['neg_weight']!r}; give a number or {DILUTE!r} (n_neg / pool)")
     if spec.get('search') is not None: _check_search(spec, source)
     if (pipes := [s for s in spec['samplers'] if s in PIPELINES]):
         for where, tr in [*(('train', t) for t in _as_list(spec['train'])), *((f'train_by_dataset.{d}', t) for d, t in spec['train_by_dataset'].items())]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
-from .core import ConfigError, t_half as _t_half
+from .core import ConfigError, t_half
 
 # %% auto #0
 __all__ = ['SWEEPS', 'cvar', 'top_m_mean', 'dro_temperature', 'topk_bounds', 'simulate_topk_opauc', 'plot_simulation',
@@ -196,8 +196,8 @@ def hardness_by_k(runs:pd.DataFrame, baseline:str='uniform') -> pd.DataFrame:
         p = (stats.ttest_rel(v[common], b[common]).pvalue if run != baseline and len(common) > 1 and (v[common] - b[common]).std() > 0
              else np.nan)
         r0 = g.iloc[0]
-        out.append(dict(run=run, family=r0.family, M=r0.M, N=r0.N, rho=r0.rho, K=k, seeds=len(v), ndcg=v.mean(), ci95=_t_half(v),
-                        gain=ratio.mean() if len(common) else np.nan, gain_ci95=_t_half(ratio), n_pairs=len(common) if run != baseline else 0,
+        out.append(dict(run=run, family=r0.family, M=r0.M, N=r0.N, rho=r0.rho, K=k, seeds=len(v), ndcg=v.mean(), ci95=t_half(v),
+                        gain=ratio.mean() if len(common) else np.nan, gain_ci95=t_half(ratio), n_pairs=len(common) if run != baseline else 0,
                         p_paired=p, epoch=g.epoch.mean()))
     return pd.DataFrame(out)
 
@@ -213,9 +213,9 @@ def best_per_k(runs:pd.DataFrame, family:str, N:int|None=None) -> pd.DataFrame:
         if w.empty: continue
         mean = w.mean().sort_values(ascending=False); b = mean.index[0]; s = mean.index[1] if len(mean) > 1 else None
         d = w[b] - w[s] if s is not None else None
-        sep = None if s is None or len(w) < 2 else bool(d.mean() - _t_half(d) > 0)
+        sep = None if s is None or len(w) < 2 else bool(d.mean() - t_half(d) > 0)
         out.append(dict(K=k, best=b, ndcg=mean[b], runner_up=s, runner_up_ndcg=np.nan if s is None else mean[s],
-                        seeds_compared=len(w), diff=np.nan if s is None else d.mean(), diff_ci95=np.nan if s is None else _t_half(d), separated=sep))
+                        seeds_compared=len(w), diff=np.nan if s is None else d.mean(), diff_ci95=np.nan if s is None else t_half(d), separated=sep))
     return pd.DataFrame(out).set_index('K')
 
 def plot_by_k(table:pd.DataFrame, N:int=200, path=None):

@@ -1,7 +1,7 @@
 """What each sampler grid's split leaves to learn (issue 22): for the first cell of each spec (the split depends on the
 dataset, its protocol and the seed; seed 0 here), the events in train / validation / test, the test users, and the share
-of test events whose item never occurs among the training positives (a "cold" item: its embedding is never trained, so
-no model ranks it better than chance) or occurs fewer than 5 times. Writes a CSV the results notebook reads (results
+of test events whose item never occurs among the training positives (a "cold" item: the model scores it with the
+random embedding it started with) or occurs fewer than 5 times. Writes a CSV the results notebook reads (results
 notebooks never load data).
 
     NEGSTUDY_DATA=../shared/data python scripts/split_stats.py studies/sampler/kuairand_apple.yaml ... --out results/sampler/split_stats.csv
