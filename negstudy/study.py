@@ -6,7 +6,7 @@ Docs: https://negstudy.github.io/negstudy/study.html.md"""
 
 # %% ../nbs/10_study.ipynb #17586a4a
 from __future__ import annotations
-import os, sys, json, hashlib, time, traceback, itertools
+import os, sys, json, hashlib, time, traceback, itertools, threading
 from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor, as_completed
 import numpy as np
@@ -341,6 +341,26 @@ def _execute(cfg:dict, out_dir:str, executor:str, device:str|None, mode:str|None
         with atomic_path(out/'error.txt') as tmp: tmp.write_text(msg)
         return cfg['id'], msg.splitlines()[0]
 
+def _orphan_guard(parent:int, every:float=2.0):
+    "A grid worker's initializer: end this worker when the runner that started it is gone (killed), so no orphan goes on writing its cell."
+    def watch():
+        while True:
+            time.sleep(every)
+            if os.getppid() != parent: os._exit(3)   # the cell keeps its last checkpoint; the next grid continues it
+    threading.Thread(target=watch, daemon=True).start()
+
+def _lock_runs(runs_dir:Path):
+    "Hold `runs_dir`'s grid lock (released when the runner ends, however it ends): two runners on one folder would run the same cells."
+    try: import fcntl
+    except ImportError: return None   # no flock (Windows): unlocked
+    f = open(runs_dir/'.grid.lock', 'a+')
+    try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.seek(0); pid = f.read().strip() or '?'; f.close()
+        raise ConfigError(f"{runs_dir}: another grid is running in this folder (pid {pid}); wait for it to end or stop it first") from None
+    f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
+    return f
+
 def run_grid(spec:dict, runs_dir:str|Path, backend:str='local', workers:int=2, executor:str='papermill',
              device:str|None=None, address:str|None=None, gpus_per_run:float=0.0, progress:bool=True,
              mode:str|None=None, # 'continue' / 'stop_now': only the cells with a checkpoint that are not finished (`run_cell`)
@@ -350,6 +370,7 @@ def run_grid(spec:dict, runs_dir:str|Path, backend:str='local', workers:int=2, e
     if mode is not None: check_choice('mode', mode, MODES)
     runs_dir = Path(runs_dir); runs_dir.mkdir(parents=True, exist_ok=True)
     cells = expand(spec)
+    lock = _lock_runs(runs_dir)   # held until this function returns (or the process dies)
     for t in runs_dir.glob('*/.*.tmp'): t.unlink()    # temporaries of writes a SIGKILL interrupted
     write_json(runs_dir/'spec.json', spec)
     todo = [c for c in cells if (can_continue(runs_dir/c['id']) if mode else not is_done(runs_dir/c['id']))]
@@ -363,7 +384,7 @@ def run_grid(spec:dict, runs_dir:str|Path, backend:str='local', workers:int=2, e
             for cid, err in results: status[cid] = 'failed' if err else 'ran'; errors[cid] = err; bar.update()
         else:
             import multiprocessing as mp   # spawn: safe with CUDA in the workers
-            with ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn')) as pool:
+            with ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn'), initializer=_orphan_guard, initargs=(os.getpid(),)) as pool:
                 futs = [pool.submit(_execute, c, str(runs_dir/c['id']), executor, device, mode) for c in todo]
                 for f in as_completed(futs):
                     cid, err = f.result(); status[cid] = 'failed' if err else 'ran'; errors[cid] = err; bar.update()
@@ -378,6 +399,7 @@ def run_grid(spec:dict, runs_dir:str|Path, backend:str='local', workers:int=2, e
             done, pending = ray.wait(pending, num_returns=1)
             cid, err = ray.get(done[0]); status[cid] = 'failed' if err else 'ran'; errors[cid] = err; bar.update()
     bar.close()
+    if lock is not None: lock.close()
     return pd.DataFrame([dict(id=c['id'], dataset=c['dataset'], model=c['model'], sampler=c['sampler'], loss=c['loss'],
                               seed=c['seed'], status=status[c['id']], error=errors.get(c['id'])) for c in cells])
 

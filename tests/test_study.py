@@ -138,3 +138,30 @@ def test_cli_refuses_bad_specs_before_running(tmp_path):
     r = subprocess.run([sys.executable, '-m', 'negstudy.study', 'grid', str(bad), '--runs', str(tmp_path / 'r')], capture_output=True, text=True)
     assert r.returncode == 2 and "samplers: 'explicit' needs negative feedback, but dataset 'ml-1m' has none" in r.stderr
     assert not (tmp_path / 'r').exists()
+
+def test_a_second_runner_on_one_folder_is_refused(tmp_path):
+    from negstudy.study import _lock_runs
+    from negstudy.core import ConfigError
+    spec = load_spec(_spec(tmp_path, samplers=('uniform',), seeds=(0,))); runs = tmp_path / 'runs'; runs.mkdir()
+    held = _lock_runs(runs)   # as a running grid holds it
+    with pytest.raises(ConfigError, match=r'another grid is running in this folder \(pid \d+\)'): run_grid(spec, runs, workers=1, executor='direct', progress=False)
+    assert not any(runs.glob('*/metrics.json'))   # refused before any cell ran
+    held.close()   # the runner ended: the folder is free again
+    assert list(run_grid(spec, runs, workers=1, executor='direct', progress=False).status) == ['ran']
+
+def test_workers_end_when_only_the_runner_is_killed(tmp_path):
+    "`kill <runner pid>` (not its process group): its pool workers notice and end, so no orphan goes on writing a cell."
+    spec_path, runs = _spec(tmp_path, name='orphans', samplers=('uniform', 'popularity'), seeds=(0,)), tmp_path / 'runs'
+    spec = json.loads(spec_path.read_text()); spec['train']['epochs'] = 2000; spec_path.write_text(json.dumps(spec))   # cells outlive the test
+    cmd = [sys.executable, '-m', 'negstudy.study', 'grid', str(spec_path), '--runs', str(runs), '--executor', 'direct', '--workers', '2']
+    p = subprocess.Popen(cmd, start_new_session=True, env={**os.environ, 'OMP_NUM_THREADS': '1'}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t0 = time.time()
+    while time.time() - t0 < 120 and len(list(runs.glob('*/history.json'))) < 2: time.sleep(0.1)   # both workers are training
+    assert len(list(runs.glob('*/history.json'))) == 2, 'the workers never started'
+    os.kill(p.pid, signal.SIGKILL); p.wait()   # the runner only
+    t0 = time.time(); alive = True
+    while alive and time.time() - t0 < 30:
+        try: os.killpg(p.pid, 0); time.sleep(0.2)   # anyone left in the runner's process group?
+        except ProcessLookupError: alive = False
+    if alive: os.killpg(p.pid, signal.SIGKILL)   # clean up before failing
+    assert not alive, 'a grid worker outlived its runner by 30 s'
