@@ -6,7 +6,7 @@ Docs: https://negstudy.github.io/negstudy/train.html.md"""
 
 # %% ../nbs/07_train.ipynb #b54edf11
 from __future__ import annotations
-import io, time, copy
+import io, time, copy, warnings
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -22,8 +22,8 @@ from .metrics import rank_targets, ranking_metrics, band_metrics, coverage_popul
 
 # %% auto #0
 __all__ = ['SELECT', 'CONVENTIONS', 'encode_last', 'evaluate', 'feedback_sequences', 'feedback_rows', 'TrainRows',
-           'training_rows', 'sampled_loss', 'train_step', 'RunState', 'save_checkpoint', 'load_checkpoint', 'FitResult',
-           'check_combination', 'fit']
+           'training_rows', 'sampled_loss', 'train_step', 'RunState', 'on_plateau', 'save_checkpoint',
+           'load_checkpoint', 'FitResult', 'check_combination', 'fit']
 
 # %% ../nbs/07_train.ipynb #22fb8dd0
 def encode_last(net, users:np.ndarray, offsets:np.ndarray, items:np.ndarray, L:int, dev, events:tuple|None=None) -> torch.Tensor:
@@ -168,13 +168,17 @@ def _uses_batch(s) -> bool:
     return s is not None and (isinstance(s, InBatch) or _uses_batch(getattr(s, 'base', None))
                               or any(_uses_batch(c) for c in getattr(s, 'cands', [])))
 
-def sampled_loss(net, lossf, h, u, tgt, mask, ps, neg, l2:float=0.0, amp:bool=False):
+def sampled_loss(net, lossf, h, u, tgt, mask, ps, neg, l2:float=0.0, amp:bool=False,
+                 zero:list|None=None, # if given, append the loss a model scoring every item alike (all scores 0) would have here
+                 ):
     "The loss of one batch's positives `ps` against its negatives `neg` (+ BPR's `l2` on the rows the batch touched)."
     ns = net.score(h, neg.ids)
     if amp: ps, ns = ps.float(), ns.float()   # losses in float32 (gBCE's positive term in float64 inside)
     lq = None if neg.log_q is None else neg.log_q if neg.log_q.dim() == 3 else neg.log_q[:, None, :]
     w = None if neg.weight is None else (neg.weight if neg.weight.dim() == 3 else neg.weight[:, None, :])
-    l = lossf(ps, ns, mask, hit_mask(neg.ids, tgt), lq, w)
+    valid = hit_mask(neg.ids, tgt); l = lossf(ps, ns, mask, valid, lq, w)
+    if zero is not None:   # the same loss with every score 0: the level of a plateau (no random draw, no gradient)
+        with torch.no_grad(): zero.append(float(lossf(torch.zeros_like(ps), torch.zeros_like(ns), mask, valid, lq, w)))
     if l2:   # the rows this batch used: positives, negatives and (MF) the users; other rows are left alone
         sq = lambda e: (e ** 2).sum(-1).mean()
         w = net.item_emb.weight   # the negatives' squared norms: gathered when they are fewer than the table's rows, else read
@@ -182,7 +186,9 @@ def sampled_loss(net, lossf, h, u, tgt, mask, ps, neg, l2:float=0.0, amp:bool=Fa
         l = l + l2 * (sq(net.item_emb(tgt[mask])) + neg_sq + (0 if net.sequential else sq(h)))
     return l
 
-def train_step(net, opt, b:dict, lossf, smp=None, step:int=0, l2:float=0.0, amp:bool=False) -> tuple[float, int|None]:
+def train_step(net, opt, b:dict, lossf, smp=None, step:int=0, l2:float=0.0, amp:bool=False,
+               zero:list|None=None, # if given, append the batch's all-scores-0 loss (`sampled_loss`)
+               ) -> tuple[float, int|None]:
     """One optimiser step on batch `b` (from `TrainRows.batches`): the step by hand above, plus bf16 autocast (`amp`), BPR's
     `l2`, `full_ce` when there is no sampler, and the sampler's `after_step` hook. Returns the loss and the negatives per position."""
     x, u, tgt = b['x'], b['u'], b['tgt']
@@ -191,12 +197,13 @@ def train_step(net, opt, b:dict, lossf, smp=None, step:int=0, l2:float=0.0, amp:
         h = net.encode(x) if b.get('types') is None else net.encode(x, b['types'])
         mask = tgt > 0; n_neg = None
         if smp is None:   # full_ce: the whole catalogue, real positions only
-            l = full_ce(net.score_all(h[mask], slice(1, None)), tgt[mask], mask[mask], padding_column=False)
+            sc = net.score_all(h[mask], slice(1, None)); l = full_ce(sc, tgt[mask], mask[mask], padding_column=False)
+            if zero is not None: zero.append(float(np.log(sc.shape[-1])))   # all scores 0: the log of the catalogue's size
         else:
             ps = net.score(h, tgt[..., None]).squeeze(-1)
             at = {} if b.get('at') is None else dict(at=b['at'])
             neg = smp.sample(u, tgt, score_fn=lambda ids: net.score(h.detach(), ids), pos_scores=ps.detach(), **at)
-            l = sampled_loss(net, lossf, h, u, tgt, mask, ps, neg, l2, amp); n_neg = int(neg.ids.shape[-1])
+            l = sampled_loss(net, lossf, h, u, tgt, mask, ps, neg, l2, amp, zero); n_neg = int(neg.ids.shape[-1])
     opt.zero_grad(set_to_none=True); l.backward(); opt.step()
     if smp is not None:   # a sampler that learns does so here, on this batch, weights just updated
         smp.after_step(step, net, dict(x=x, u=u, tgt=tgt, mask=mask), partial(sampled_loss, net, lossf, l2=l2, amp=amp))
@@ -245,6 +252,12 @@ class RunState:
             self.best, self.best_epoch, self.bad, self.best_state = score, epoch, 0, self._weights(epoch, net)
             return True
         self.bad += 1; return False
+
+# %% ../nbs/07_train.ipynb #2f30ed9d
+def on_plateau(hist:list, margin:float=0.97) -> bool:
+    "Did the run's last epoch end with its training loss at least `margin` x its all-scores-0 level (`loss_zero`)?"
+    last = hist[-1] if hist else {}
+    return last.get('loss_zero') is not None and last['loss'] >= margin * last['loss_zero']
 
 # %% ../nbs/07_train.ipynb #827fbef7
 def _generators(obj, seen=None) -> list:
@@ -513,16 +526,16 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
                disable=not progress, initial=start - 1, total=epochs)
     trim, min_last = net.sequential and batching == 'length', 2 if _uses_batch(smp) else 1   # in-batch sampling needs another row
     for ep in bar:
-        net.train(); te = time.time(); tot = 0.0; nb = 0
+        net.train(); te = time.time(); tot = 0.0; nb = 0; zero = []
         if smp is not None: smp.on_epoch_start(ep)
         for b in rows.batches(batch_size, gen, trim, min_last, dev):
-            lv, n_neg = train_step(net, opt, b, lossf, smp, rs.steps, l2, amp)
+            lv, n_neg = train_step(net, opt, b, lossf, smp, rs.steps, l2, amp, zero)
             if n_neg is not None: cfg['effective'].setdefault('negatives_per_position', n_neg)   # what the loss really sees (a pool, blocks)
             tot += lv; nb += 1; rs.steps += 1; rs.seen += len(b['u'])
             if max_steps and rs.steps >= max_steps: break
         if sched is not None: sched.step()
         rs.train_s += time.time() - te
-        rec = dict(epoch=ep, loss=tot / max(nb, 1), train_s=round(rs.train_s, 2))
+        rec = dict(epoch=ep, loss=tot / max(nb, 1), loss_zero=sum(zero) / len(zero) if zero else None, train_s=round(rs.train_s, 2))   # loss_zero: scores all 0
         if smp is not None: rec.update(smp.record())   # e.g. a learned mixture's weights
         stop = (max_steps and rs.steps >= max_steps) or (time_budget_s and time.time() - t0 > time_budget_s)
         if not final and (ep % eval_every == 0 or ep == epochs or stop):   # validation: early stopping and the best weights
@@ -536,6 +549,11 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         if ckpt is not None and ('val_ndcg10' in rec if not final else ep % eval_every == 0 or ep == epochs or stop):
             save_checkpoint(ckpt, cfg, rs, net, opt, sched, gens, smp, dev, time.time() - t0)
         if rs.spent(patience, also_select) or stop: stopped = why(stop); break
+    if stopped == 'patience' and on_plateau(rs.hist):
+        warnings.warn(f"{model}+{sampler}+{loss} stopped by patience at epoch {rs.epoch} with its training loss ({rs.hist[-1]['loss']:.4f}) "
+                      f"at the level of a model that scores every item alike ({rs.hist[-1]['loss_zero']:.4f}): it may be on a plateau that "
+                      "more epochs would leave (a hard sampler trained from scratch can sit there for tens of epochs). "
+                      "Raise `patience`, warm up (`warmup_epochs`) or look at the curve before trusting this run.")
     if final:   # no selection: the last weights
         if out_dir is not None:
             with atomic_path(Path(out_dir) / 'final.pt') as tmp: torch.save(net.state_dict(), tmp)
