@@ -410,5 +410,6 @@ d = { 'settings': { 'branch': 'main',
                                 'negstudy.train.on_plateau': ('train.html#on_plateau', 'negstudy/train.py'),
                                 'negstudy.train.sampled_loss': ('train.html#sampled_loss', 'negstudy/train.py'),
                                 'negstudy.train.save_checkpoint': ('train.html#save_checkpoint', 'negstudy/train.py'),
+                                'negstudy.train.stuck_at_start': ('train.html#stuck_at_start', 'negstudy/train.py'),
                                 'negstudy.train.train_step': ('train.html#train_step', 'negstudy/train.py'),
                                 'negstudy.train.training_rows': ('train.html#training_rows', 'negstudy/train.py')}}}

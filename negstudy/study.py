@@ -341,8 +341,9 @@ def _execute(cfg:dict, out_dir:str, executor:str, device:str|None, mode:str|None
         with atomic_path(out/'error.txt') as tmp: tmp.write_text(msg)
         return cfg['id'], msg.splitlines()[0]
 
-def _orphan_guard(parent:int, every:float=2.0):
-    "A grid worker's initializer: end this worker when the runner that started it is gone (killed), so no orphan goes on writing its cell."
+def _orphan_guard(every:float=1.0):
+    "A grid worker's initializer: end this worker when the process that started it is gone (killed), so no orphan goes on writing its cell."
+    parent = os.getppid()
     def watch():
         while True:
             time.sleep(every)
@@ -370,36 +371,38 @@ def run_grid(spec:dict, runs_dir:str|Path, backend:str='local', workers:int=2, e
     if mode is not None: check_choice('mode', mode, MODES)
     runs_dir = Path(runs_dir); runs_dir.mkdir(parents=True, exist_ok=True)
     cells = expand(spec)
-    lock = _lock_runs(runs_dir)   # held until this function returns (or the process dies)
-    for t in runs_dir.glob('*/.*.tmp'): t.unlink()    # temporaries of writes a SIGKILL interrupted
-    write_json(runs_dir/'spec.json', spec)
-    todo = [c for c in cells if (can_continue(runs_dir/c['id']) if mode else not is_done(runs_dir/c['id']))]
-    status = {c['id']: 'done (skipped)' if is_done(runs_dir/c['id']) else 'no checkpoint (skipped)' for c in cells if c not in todo}
-    errors = {}
-    bar = tqdm(total=len(cells), initial=len(cells) - len(todo), desc=f"grid {spec['name']}", unit='cell', disable=not progress)
-    os.environ['NEGSTUDY_CONCURRENT'] = str(max(1, workers))   # recorded in each run's metrics.json (machine.concurrent)
-    if backend == 'local':
-        if workers <= 1:
-            results = (_execute(c, str(runs_dir/c['id']), executor, device, mode) for c in todo)
-            for cid, err in results: status[cid] = 'failed' if err else 'ran'; errors[cid] = err; bar.update()
+    lock = _lock_runs(runs_dir)   # held until this function returns or raises (or the process dies)
+    try:
+        for t in runs_dir.glob('*/.*.tmp'): t.unlink()    # temporaries of writes a SIGKILL interrupted
+        write_json(runs_dir/'spec.json', spec)
+        todo = [c for c in cells if (can_continue(runs_dir/c['id']) if mode else not is_done(runs_dir/c['id']))]
+        status = {c['id']: 'done (skipped)' if is_done(runs_dir/c['id']) else 'no checkpoint (skipped)' for c in cells if c not in todo}
+        errors = {}
+        bar = tqdm(total=len(cells), initial=len(cells) - len(todo), desc=f"grid {spec['name']}", unit='cell', disable=not progress)
+        os.environ['NEGSTUDY_CONCURRENT'] = str(max(1, workers))   # recorded in each run's metrics.json (machine.concurrent)
+        if backend == 'local':
+            if workers <= 1:
+                results = (_execute(c, str(runs_dir/c['id']), executor, device, mode) for c in todo)
+                for cid, err in results: status[cid] = 'failed' if err else 'ran'; errors[cid] = err; bar.update()
+            else:
+                import multiprocessing as mp   # spawn: safe with CUDA in the workers
+                with ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn'), initializer=_orphan_guard) as pool:
+                    futs = [pool.submit(_execute, c, str(runs_dir/c['id']), executor, device, mode) for c in todo]
+                    for f in as_completed(futs):
+                        cid, err = f.result(); status[cid] = 'failed' if err else 'ran'; errors[cid] = err; bar.update()
         else:
-            import multiprocessing as mp   # spawn: safe with CUDA in the workers
-            with ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn'), initializer=_orphan_guard, initargs=(os.getpid(),)) as pool:
-                futs = [pool.submit(_execute, c, str(runs_dir/c['id']), executor, device, mode) for c in todo]
-                for f in as_completed(futs):
-                    cid, err = f.result(); status[cid] = 'failed' if err else 'ran'; errors[cid] = err; bar.update()
-    else:
-        import ray
-        if not ray.is_initialized():
-            ray.init(address=address, num_cpus=None if address else workers, include_dashboard=False, log_to_driver=False)
-        task = ray.remote(num_gpus=gpus_per_run, num_cpus=1)(_execute)
-        refs = {task.remote(c, str(runs_dir/c['id']), executor, device, mode): c['id'] for c in todo}
-        pending = list(refs)
-        while pending:
-            done, pending = ray.wait(pending, num_returns=1)
-            cid, err = ray.get(done[0]); status[cid] = 'failed' if err else 'ran'; errors[cid] = err; bar.update()
-    bar.close()
-    if lock is not None: lock.close()
+            import ray
+            if not ray.is_initialized():
+                ray.init(address=address, num_cpus=None if address else workers, include_dashboard=False, log_to_driver=False)
+            task = ray.remote(num_gpus=gpus_per_run, num_cpus=1)(_execute)
+            refs = {task.remote(c, str(runs_dir/c['id']), executor, device, mode): c['id'] for c in todo}
+            pending = list(refs)
+            while pending:
+                done, pending = ray.wait(pending, num_returns=1)
+                cid, err = ray.get(done[0]); status[cid] = 'failed' if err else 'ran'; errors[cid] = err; bar.update()
+        bar.close()
+    finally:
+        if lock is not None: lock.close()
     return pd.DataFrame([dict(id=c['id'], dataset=c['dataset'], model=c['model'], sampler=c['sampler'], loss=c['loss'],
                               seed=c['seed'], status=status[c['id']], error=errors.get(c['id'])) for c in cells])
 

@@ -22,7 +22,7 @@ from .metrics import rank_targets, ranking_metrics, band_metrics, coverage_popul
 
 # %% auto #0
 __all__ = ['SELECT', 'CONVENTIONS', 'encode_last', 'evaluate', 'feedback_sequences', 'feedback_rows', 'TrainRows',
-           'training_rows', 'sampled_loss', 'train_step', 'RunState', 'on_plateau', 'save_checkpoint',
+           'training_rows', 'sampled_loss', 'train_step', 'RunState', 'on_plateau', 'stuck_at_start', 'save_checkpoint',
            'load_checkpoint', 'FitResult', 'check_combination', 'fit']
 
 # %% ../nbs/07_train.ipynb #22fb8dd0
@@ -178,7 +178,7 @@ def sampled_loss(net, lossf, h, u, tgt, mask, ps, neg, l2:float=0.0, amp:bool=Fa
     w = None if neg.weight is None else (neg.weight if neg.weight.dim() == 3 else neg.weight[:, None, :])
     valid = hit_mask(neg.ids, tgt); l = lossf(ps, ns, mask, valid, lq, w)
     if zero is not None:   # the same loss with every score 0: the level of a plateau (no random draw, no gradient)
-        with torch.no_grad(): zero.append(float(lossf(torch.zeros_like(ps), torch.zeros_like(ns), mask, valid, lq, w)))
+        with torch.no_grad(): zero.append(lossf(torch.zeros_like(ps), torch.zeros_like(ns), mask, valid, lq, w).detach())   # a tensor: no sync per step
     if l2:   # the rows this batch used: positives, negatives and (MF) the users; other rows are left alone
         sq = lambda e: (e ** 2).sum(-1).mean()
         w = net.item_emb.weight   # the negatives' squared norms: gathered when they are fewer than the table's rows, else read
@@ -258,6 +258,11 @@ def on_plateau(hist:list, margin:float=0.97) -> bool:
     "Did the run's last epoch end with its training loss at least `margin` x its all-scores-0 level (`loss_zero`)?"
     last = hist[-1] if hist else {}
     return last.get('loss_zero') is not None and last['loss'] >= margin * last['loss_zero']
+
+def stuck_at_start(hist:list, best_epoch:int, first:int=3, margin:float=0.97) -> bool:
+    "`on_plateau`, with the best validation among the first `first` validations: what `fit` warns about when patience stops it."
+    vals = [r['epoch'] for r in hist if 'val_select' in r]
+    return on_plateau(hist, margin) and best_epoch in vals[:first]
 
 # %% ../nbs/07_train.ipynb #827fbef7
 def _generators(obj, seen=None) -> list:
@@ -535,7 +540,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
             if max_steps and rs.steps >= max_steps: break
         if sched is not None: sched.step()
         rs.train_s += time.time() - te
-        rec = dict(epoch=ep, loss=tot / max(nb, 1), loss_zero=sum(zero) / len(zero) if zero else None, train_s=round(rs.train_s, 2))   # loss_zero: scores all 0
+        rec = dict(epoch=ep, loss=tot / max(nb, 1), loss_zero=torch.stack([torch.as_tensor(z, dtype=torch.float32, device=dev) for z in zero]).mean().item() if zero else None, train_s=round(rs.train_s, 2))   # loss_zero: scores all 0
         if smp is not None: rec.update(smp.record())   # e.g. a learned mixture's weights
         stop = (max_steps and rs.steps >= max_steps) or (time_budget_s and time.time() - t0 > time_budget_s)
         if not final and (ep % eval_every == 0 or ep == epochs or stop):   # validation: early stopping and the best weights
@@ -549,11 +554,11 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         if ckpt is not None and ('val_ndcg10' in rec if not final else ep % eval_every == 0 or ep == epochs or stop):
             save_checkpoint(ckpt, cfg, rs, net, opt, sched, gens, smp, dev, time.time() - t0)
         if rs.spent(patience, also_select) or stop: stopped = why(stop); break
-    if stopped == 'patience' and on_plateau(rs.hist):
-        warnings.warn(f"{model}+{sampler}+{loss} stopped by patience at epoch {rs.epoch} with its training loss ({rs.hist[-1]['loss']:.4f}) "
-                      f"at the level of a model that scores every item alike ({rs.hist[-1]['loss_zero']:.4f}): it may be on a plateau that "
-                      "more epochs would leave (a hard sampler trained from scratch can sit there for tens of epochs). "
-                      "Raise `patience`, warm up (`warmup_epochs`) or look at the curve before trusting this run.")
+    if stopped == 'patience' and stuck_at_start(rs.hist, rs.best_epoch):
+        warnings.warn(f"{model}+{sampler}+{loss} stopped by patience at epoch {rs.epoch}, its best validation at epoch {rs.best_epoch}, with its "
+                      f"training loss ({rs.hist[-1]['loss']:.4f}) at the level of a model that scores every item alike "
+                      f"({rs.hist[-1]['loss_zero']:.4f}): it may be on a plateau that more epochs would leave (a hard sampler trained "
+                      "from scratch can sit there for tens of epochs). Raise `patience`, warm up (`warmup_epochs`) or look at the curve.")
     if final:   # no selection: the last weights
         if out_dir is not None:
             with atomic_path(Path(out_dir) / 'final.pt') as tmp: torch.save(net.state_dict(), tmp)
