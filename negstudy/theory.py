@@ -205,17 +205,18 @@ def best_per_k(runs:pd.DataFrame, family:str, N:int|None=None) -> pd.DataFrame:
     """Within one family (and pool size N), per K (rows of `per_k_runs`): the best setting and the runner-up by mean NDCG@K
     over the seeds **every** setting of the group has (a seed draws its own split, so means over different seeds would
     compare different splits; `seeds_compared`), and whether the two are separated: the 95% t-interval of their per-seed
-    difference excludes 0 (needs two shared seeds; `None` below)."""
+    difference, over every seed the two share (`pairs`: the decisive settings get more seeds than the screen), excludes 0
+    (needs two pairs; `None` below)."""
     r = runs[(runs.family == family) & ((runs.N == N) if N is not None else True)]
     out = []
     for k, g in r.groupby('K'):
         w = g.pivot_table(index='seed', columns='run', values='ndcg').dropna()   # the seeds all settings share
         if w.empty: continue
         mean = w.mean().sort_values(ascending=False); b = mean.index[0]; s = mean.index[1] if len(mean) > 1 else None
-        d = w[b] - w[s] if s is not None else None
-        sep = None if s is None or len(w) < 2 else bool(d.mean() - t_half(d) > 0)
-        out.append(dict(K=k, best=b, ndcg=mean[b], runner_up=s, runner_up_ndcg=np.nan if s is None else mean[s],
-                        seeds_compared=len(w), diff=np.nan if s is None else d.mean(), diff_ci95=np.nan if s is None else t_half(d), separated=sep))
+        d = g.pivot_table(index='seed', columns='run', values='ndcg')[[b, s]].dropna().pipe(lambda p: p[b] - p[s]) if s is not None else None
+        sep = None if s is None or len(d) < 2 else bool(d.mean() - t_half(d) > 0)
+        out.append(dict(K=k, best=b, ndcg=mean[b], runner_up=s, runner_up_ndcg=np.nan if s is None else mean[s], seeds_compared=len(w),
+                        pairs=0 if s is None else len(d), diff=np.nan if s is None else d.mean(), diff_ci95=np.nan if s is None else t_half(d), separated=sep))
     return pd.DataFrame(out).set_index('K')
 
 def plot_by_k(table:pd.DataFrame, N:int=200, path=None):
