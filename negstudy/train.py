@@ -198,7 +198,7 @@ def train_step(net, opt, b:dict, lossf, smp=None, step:int=0, l2:float=0.0, amp:
         mask = tgt > 0; n_neg = None
         if smp is None:   # full_ce: the whole catalogue, real positions only
             sc = net.score_all(h[mask], slice(1, None)); l = full_ce(sc, tgt[mask], mask[mask], padding_column=False)
-            if zero is not None: zero.append(float(np.log(sc.shape[-1])))   # all scores 0: the log of the catalogue's size
+            if zero is not None: zero.append(sc.new_tensor(np.log(sc.shape[-1]), dtype=torch.float32))   # all scores 0: the log of the catalogue's size
         else:
             ps = net.score(h, tgt[..., None]).squeeze(-1)
             at = {} if b.get('at') is None else dict(at=b['at'])
@@ -540,7 +540,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
             if max_steps and rs.steps >= max_steps: break
         if sched is not None: sched.step()
         rs.train_s += time.time() - te
-        rec = dict(epoch=ep, loss=tot / max(nb, 1), loss_zero=torch.stack([torch.as_tensor(z, dtype=torch.float32, device=dev) for z in zero]).mean().item() if zero else None, train_s=round(rs.train_s, 2))   # loss_zero: scores all 0
+        rec = dict(epoch=ep, loss=tot / max(nb, 1), loss_zero=torch.stack(zero).float().mean().item() if zero else None, train_s=round(rs.train_s, 2))   # loss_zero: scores all 0
         if smp is not None: rec.update(smp.record())   # e.g. a learned mixture's weights
         stop = (max_steps and rs.steps >= max_steps) or (time_budget_s and time.time() - t0 > time_budget_s)
         if not final and (ep % eval_every == 0 or ep == epochs or stop):   # validation: early stopping and the best weights

@@ -5,7 +5,7 @@ its trained model (best.pt, the weights validation chose) and measure, on a fixe
 - `target_z`: where the user's validation item sits in that spread, (s_target - mean) / sd, averaged over users;
 - `target_auc`: the share of the catalogue scored below the validation item (one minus its normalised rank);
 - `beats_max10`: the share of users whose validation item outscores the hardest of 10 uniform candidates, the contest
-  DNS(1, 10) trains (a model that cannot win it sits at the loss of 2 ln 2 summed, ln 2 averaged);
+  DNS(1, 10) trains (chance: 1 in 11; the candidates are not checked against the target);
 - `top10_share_of_top10`: the share of all top-10 slots held by the ten most-recommended items (1.0: every user gets
   the same ten; about 10 / n_items: no two users share anything);
 - `h_norm`, `h_cos`: the mean length of a user's state h (scores are h · item embedding) and the mean cosine between a
@@ -17,8 +17,8 @@ its trained model (best.pt, the weights validation chose) and measure, on a fixe
 
 Writes one CSV (atomically) with a row per cell:
 
-    NEGSTUDY_DATA=../shared/data python scripts/collapse_diag.py results/sampler/beauty_collapse results/sampler/beauty_collapse_fast \
-        results/sampler/beauty_collapse_dilute --out results/sampler/beauty_collapse_diag.csv
+    NEGSTUDY_DATA=../shared/data python scripts/collapse_diag.py results/sampler/beauty_collapse results/sampler/beauty_collapse_long \
+        results/sampler/beauty_collapse_fast results/sampler/beauty_collapse_amns --out results/sampler/beauty_collapse_diag.csv
 """
 import argparse, json
 from pathlib import Path
@@ -33,8 +33,8 @@ def inside(net, sp, max_len:int, users:int=2000, seed:int=0) -> dict:
     rng = np.random.default_rng(seed); n = sp.source.n_items
     tgt = sp.valid; u_all = np.unique(tgt.user)
     us = np.sort(rng.choice(u_all, min(users, len(u_all)), replace=False))
-    first = np.searchsorted(tgt.user[np.argsort(tgt.user, kind='stable')], us)   # each sampled user's first validation item
-    t_item = tgt.item[np.argsort(tgt.user, kind='stable')][first]
+    o = np.argsort(tgt.user, kind='stable')
+    t_item = tgt.item[o][np.searchsorted(tgt.user[o], us)]   # each sampled user's first validation item
     offsets, items = sp.history('valid').positives().sequences()
     sd, z, auc, beats, tops, hs = [], [], [], [], [], []
     for a in range(0, len(us), 256):
