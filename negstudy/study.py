@@ -319,8 +319,11 @@ def template_params(cfg:dict, out_dir:str|Path, device:str|None=None, mode:str|N
 def _execute(cfg:dict, out_dir:str, executor:str, device:str|None, mode:str|None=None) -> tuple[str, str|None]:
     "Run one cell in a worker; return (id, error or None). Never raises."
     out = Path(out_dir).resolve()   # absolute: papermill runs the notebook in `out` itself
+    held = None
     try:
         out.mkdir(parents=True, exist_ok=True)
+        held = _flock(out/'.cell.lock', wait=True)   # a killed runner's worker may still be in its last second on this cell
+        if is_done(out) if mode is None else not can_continue(out): return cfg['id'], None   # that worker finished it meanwhile
         (out/'error.txt').unlink(missing_ok=True)
         if executor == 'direct': run_cell(cfg, out, device, mode=mode)
         else:
@@ -340,6 +343,8 @@ def _execute(cfg:dict, out_dir:str, executor:str, device:str|None, mode:str|None
         msg = f"{type(e).__name__}: {e}\n{traceback.format_exc()}"
         with atomic_path(out/'error.txt') as tmp: tmp.write_text(msg)
         return cfg['id'], msg.splitlines()[0]
+    finally:
+        if held is not None: held.close()
 
 def _orphan_guard(every:float=1.0):
     "A grid worker's initializer: end this worker when the process that started it is gone (killed), so no orphan goes on writing its cell."
@@ -350,16 +355,23 @@ def _orphan_guard(every:float=1.0):
             if os.getppid() != parent: os._exit(3)   # the cell keeps its last checkpoint; the next grid continues it
     threading.Thread(target=watch, daemon=True).start()
 
+def _flock(path:Path, wait:bool=False):
+    """Open `path` and hold an exclusive lock on it until the file is closed or the process dies (None where there is no
+    flock: Windows, unlocked). Without `wait`, raise BlockingIOError when another process holds it."""
+    try: import fcntl
+    except ImportError: return None
+    f = open(path, 'a+')
+    try: fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BaseException: f.close(); raise
+    return f
+
 def _lock_runs(runs_dir:Path):
     "Hold `runs_dir`'s grid lock (released when the runner ends, however it ends): two runners on one folder would run the same cells."
-    try: import fcntl
-    except ImportError: return None   # no flock (Windows): unlocked
-    f = open(runs_dir/'.grid.lock', 'a+')
-    try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    try: f = _flock(runs_dir/'.grid.lock')
     except BlockingIOError:
-        f.seek(0); pid = f.read().strip() or '?'; f.close()
+        pid = (runs_dir/'.grid.lock').read_text().strip() or '?'
         raise ConfigError(f"{runs_dir}: another grid is running in this folder (pid {pid}); wait for it to end or stop it first") from None
-    f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
+    if f is not None: f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
     return f
 
 def run_grid(spec:dict, runs_dir:str|Path, backend:str='local', workers:int=2, executor:str='papermill',

@@ -165,3 +165,19 @@ def test_workers_end_when_only_the_runner_is_killed(tmp_path):
         except ProcessLookupError: alive = False
     if alive: os.killpg(p.pid, signal.SIGKILL)   # clean up before failing
     assert not alive, 'a grid worker outlived its runner by 30 s'
+
+def test_a_cell_waits_for_the_worker_still_on_it(tmp_path, monkeypatch):
+    "A killed runner's worker lives up to a second more: the next runner waits for the cell's lock and does not redo what that worker finished."
+    import negstudy.study as st
+    out = tmp_path / 'cell'; out.mkdir()
+    code = ("import fcntl, json, os, sys, time; d = sys.argv[1]; f = open(d + '/.cell.lock', 'a+'); fcntl.flock(f, fcntl.LOCK_EX); "
+            "print('held', flush=True); time.sleep(1.5); open(d + '/.m.tmp', 'w').write(json.dumps({'test': {}})); "
+            "os.replace(d + '/.m.tmp', d + '/metrics.json')")
+    p = subprocess.Popen([sys.executable, '-c', code, str(out)], stdout=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == 'held'
+    ran = []; monkeypatch.setattr(st, 'run_cell', lambda *a, **k: ran.append(a))
+    t0 = time.time(); got = st._execute({'id': 'c'}, str(out), 'direct', None)
+    waited = time.time() - t0; p.wait()
+    assert got == ('c', None) and ran == [] and waited > 1, (got, ran, waited)   # waited for the lock, then found the cell done
+    got = st._execute({'id': 'c2'}, str(tmp_path / 'fresh'), 'direct', None)   # a free, unfinished cell runs (the stub writes nothing)
+    assert len(ran) == 1 and got[1].startswith('RuntimeError: the run finished without a complete metrics.json')
