@@ -564,15 +564,19 @@ def _study_name(spec:dict, ds:str, mo:str, sa:str, lo:str, space:dict|None=None)
     h = '' if space is None else '/space-' + hashlib.sha1(json.dumps(space, sort_keys=True).encode()).hexdigest()[:8]
     return f"{spec['name']}/{ds}/{mo}/{sa}/{lo}{h}"
 
-def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, progress:bool=False) -> dict:
+def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, progress:bool=False,
+        samplers:list|None=None, # tune only these of the spec's samplers (None: all)
+        ) -> dict:
     "Optuna search per (dataset, model, sampler, loss) of spec on validation; returns {dataset/model/sampler/loss: best params}."
     try: import optuna
     except ImportError: raise ConfigError("hpo needs optuna: pip install 'negstudy[hpo]'") from None
     from negstudy.train import fit
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     storage = storage or f"sqlite:///{Path('hpo.db').resolve()}"
+    if samplers is not None and (bad := [s for s in samplers if s not in spec['samplers']]):
+        raise ConfigError(f"samplers: {bad} not in the spec's samplers {spec['samplers']}")
     best = {}
-    for ds, mo, sa, lo in itertools.product(spec['datasets'], spec['models'], spec['samplers'], spec['losses']):
+    for ds, mo, sa, lo in itertools.product(spec['datasets'], spec['models'], [s for s in spec['samplers'] if samplers is None or s in samplers], spec['losses']):
         if lo == 'full_ce' and sa != spec['samplers'][0]: continue   # full_ce draws no negatives: tuned once
         seed = spec['seeds'][0]
         sp = _data(dict(dataset=ds, seed=seed, data_kw=spec['data_kw'].get(ds, {})))
@@ -635,7 +639,7 @@ def main(argv=None):
     h = sub.add_parser('hpo', help='Optuna search per (dataset, model, sampler, loss)')
     h.add_argument('spec'); h.add_argument('--dataset'); h.add_argument('--trials', type=int, default=20)
     h.add_argument('--storage', help='Optuna storage URL (default sqlite:///hpo.db)'); h.add_argument('--out', default='hpo_best.json')
-    h.add_argument('--device')
+    h.add_argument('--device'); h.add_argument('--samplers', help="comma-separated: tune only these of the spec's samplers (processes side by side on one --storage)")
     a = ap.parse_args(argv)
     try:
         if a.cmd == 'grid':
@@ -657,7 +661,7 @@ def main(argv=None):
             print(f"\nfigures and tables in {a.figures}/")
             return 0
         spec = load_spec(a.spec, datasets=[a.dataset] if a.dataset else None)
-        best = hpo(spec, a.trials, a.storage, a.device, progress=True)
+        best = hpo(spec, a.trials, a.storage, a.device, progress=True, samplers=a.samplers.split(',') if a.samplers else None)
         write_json(a.out, best); print(json.dumps(best, indent=1)); return 0
     except ConfigError as e:
         print(f"negstudy: error: {e}", file=sys.stderr); return 2
