@@ -21,9 +21,9 @@ from .metrics import gini
 # %% auto #0
 __all__ = ['POSITIVE', 'DATASETS', 'Interactions', 'from_arrays', 'read_tokens', 'read_sequences', 'from_frame', 'read_table',
            'load_table', 'load_inter', 'DatasetSpec', 'load', 'available', 'fetch', 'fetch_dataset', 'dedup', 'kcore',
-           'clip_length', 'Split', 'split', 'subsample_feedback', 'exposure_split', 'padded_history', 'csr_pairs',
-           'csr_take', 'history_pairs', 'bands', 'synthetic', 'stats', 'stats_table', 'plot_rank_frequency',
-           'write_stats']
+           'sample_users', 'clip_length', 'Split', 'split', 'subsample_feedback', 'exposure_split', 'padded_history',
+           'csr_pairs', 'csr_take', 'history_pairs', 'bands', 'synthetic', 'stats', 'stats_table',
+           'plot_rank_frequency', 'write_stats']
 
 # %% ../nbs/01_data.ipynb #3937ef30
 POSITIVE = 0
@@ -435,6 +435,13 @@ def kcore(x:Interactions, k_user:int=5, k_item:int=5, max_iter:int=100) -> Inter
     if not (keep & (x.kind == POSITIVE)).any():
         raise DataError(f"{x.name}: kcore(k_user={k_user}, k_item={k_item}) removed every interaction; lower k")
     return x.take(keep).reindex()
+
+def sample_users(x:Interactions, share:float, seed:int=0) -> Interactions:
+    "A random `share` of the users (drawn with `seed`), with all their events; ids compacted to what is left."
+    if not isinstance(share, (int, float)) or not 0 < share <= 1: raise ConfigError(f"share={share!r}: a fraction in (0, 1]")
+    keep = rng(seed, 'sample_users').random(x.n_users + 1) < share
+    if not keep[x.user].any(): raise DataError(f"{x.name}: sample_users(share={share}, seed={seed}) kept no user; raise share")
+    return x.take(keep[x.user]).reindex()
 
 def clip_length(x:Interactions, min_len:int=1, max_len:int|None=None) -> Interactions:
     "Keep users with at least `min_len` positives, and each user's last `max_len` positives (negatives kept)."

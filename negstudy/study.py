@@ -176,17 +176,20 @@ def expand(spec:dict) -> list[dict]:
 # %% ../nbs/10_study.ipynb #0dfb081f
 def _data(cfg):
     kw = dict(cfg.get('data_kw', {}))
-    protocol = kw.pop('protocol', 'loo'); kc = kw.pop('kcore', None); fs = kw.pop('feedback_share', None)
+    protocol = kw.pop('protocol', 'loo'); kc = kw.pop('kcore', None); fs = kw.pop('feedback_share', None); us = kw.pop('users', None)
     split_kw = {k: kw.pop(k) for k in ('test', 'valid', 'cold') if k in kw}
     if cfg['dataset'] == 'radio':   # the simulated radio of negstudy.feedback (its settings in data_kw)
         from negstudy.feedback import radio
         x = radio(**{'seed': 0, **kw}).x   # the same simulated data for every cell unless data_kw names a seed
     elif protocol == 'exposure':   # Coat, Yahoo R3: train on the self-selected part, test on the randomly exposed one
         from negstudy.data import exposure_split
-        if kc or fs or set(split_kw) - {'valid'}:
-            raise ConfigError(f"protocol 'exposure' takes valid= only (got {sorted(set(split_kw) - {'valid'})}{', kcore' if kc else ''}{', feedback_share' if fs else ''})")
+        if kc or fs or us or set(split_kw) - {'valid'}:
+            raise ConfigError(f"protocol 'exposure' takes valid= only (got {sorted(set(split_kw) - {'valid'})}{', kcore' if kc else ''}{', feedback_share' if fs else ''}{', users' if us else ''})")
         return exposure_split(load(cfg['dataset'], part='user', **kw), load(cfg['dataset'], part='random', **kw), seed=cfg['seed'], **split_kw)
     else: x = load(cfg['dataset'], **kw)
+    if us:   # a share of the users, the same for every cell: 0.3 or {share: 0.3, seed: 1} (negstudy.data.sample_users)
+        from negstudy.data import sample_users
+        x = sample_users(x, **(us if isinstance(us, dict) else {'share': us}))
     if fs: x = subsample_feedback(x, fs, seed=cfg['seed'])   # e.g. {skip: 0.25}: a quarter of the skips, drawn with the cell's seed
     if kc: 
         from negstudy.data import kcore

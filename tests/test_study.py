@@ -181,3 +181,9 @@ def test_a_cell_waits_for_the_worker_still_on_it(tmp_path, monkeypatch):
     assert got == ('c', None) and ran == [] and waited > 1, (got, ran, waited)   # waited for the lock, then found the cell done
     got = st._execute({'id': 'c2'}, str(tmp_path / 'fresh'), 'direct', None)   # a free, unfinished cell runs (the stub writes nothing)
     assert len(ran) == 1 and got[1].startswith('RuntimeError: the run finished without a complete metrics.json')
+
+@pytest.mark.parametrize('path', sorted((ROOT / 'studies').rglob('*.yaml')), ids=lambda p: str(p.relative_to(ROOT / 'studies')))
+def test_every_committed_spec_loads(path):
+    "A spec under studies/ that a runner would refuse is found here, not hours into a session."
+    cells = expand(load_spec(path))
+    assert cells and len({c['id'] for c in cells}) == len(cells)
