@@ -6,7 +6,7 @@ Docs: https://negstudy.github.io/negstudy/study.html.md"""
 
 # %% ../nbs/10_study.ipynb #17586a4a
 from __future__ import annotations
-import os, sys, json, hashlib, time, traceback, itertools, threading
+import os, sys, json, hashlib, time, traceback, itertools, threading, warnings
 from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor, as_completed
 import numpy as np
@@ -120,6 +120,12 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
             raise ConfigError(f"{source}: loss_kw.{s}.neg_weight: {DILUTE!r} is n_neg / pool, so sampler_kw.{s} must set both")
         if isinstance(kws.get('neg_weight'), str) and kws['neg_weight'] != DILUTE:
             raise ConfigError(f"{source}: loss_kw.{s}.neg_weight: {kws['neg_weight']!r}; give a number or {DILUTE!r} (n_neg / pool)")
+    for d, kw in spec['data_kw'].items():   # data_kw.<dataset>.users: a share of the users (negstudy.data.sample_users)
+        if not isinstance(kw, dict) or 'users' not in kw: continue
+        u = kw['users']; share = u.get('share') if isinstance(u, dict) else u
+        if (isinstance(u, dict) and (set(u) - {'share', 'seed'} or not isinstance(u.get('seed', 0), int))) or isinstance(share, bool) \
+                or not isinstance(share, (int, float)) or not 0 < share <= 1:
+            raise ConfigError(f"{source}: data_kw.{d}.users: {u!r}; give a share of the users in (0, 1], or {{share: <in (0, 1]>, seed: <int>}}")
     if spec.get('search') is not None: _check_search(spec, source)
     if (pipes := [s for s in spec['samplers'] if s in PIPELINES]):
         for where, tr in [*(('train', t) for t in _as_list(spec['train'])), *((f'train_by_dataset.{d}', t) for d, t in spec['train_by_dataset'].items())]:
@@ -183,11 +189,11 @@ def _data(cfg):
         x = radio(**{'seed': 0, **kw}).x   # the same simulated data for every cell unless data_kw names a seed
     elif protocol == 'exposure':   # Coat, Yahoo R3: train on the self-selected part, test on the randomly exposed one
         from negstudy.data import exposure_split
-        if kc or fs or us or set(split_kw) - {'valid'}:
-            raise ConfigError(f"protocol 'exposure' takes valid= only (got {sorted(set(split_kw) - {'valid'})}{', kcore' if kc else ''}{', feedback_share' if fs else ''}{', users' if us else ''})")
+        if kc or fs or us is not None or set(split_kw) - {'valid'}:
+            raise ConfigError(f"protocol 'exposure' takes valid= only (got {sorted(set(split_kw) - {'valid'})}{', kcore' if kc else ''}{', feedback_share' if fs else ''}{', users' if us is not None else ''})")
         return exposure_split(load(cfg['dataset'], part='user', **kw), load(cfg['dataset'], part='random', **kw), seed=cfg['seed'], **split_kw)
     else: x = load(cfg['dataset'], **kw)
-    if us:   # a share of the users, the same for every cell: 0.3 or {share: 0.3, seed: 1} (negstudy.data.sample_users)
+    if us is not None:   # a share of the users, the same for every cell: 0.3 or {share: 0.3, seed: 1} (negstudy.data.sample_users)
         from negstudy.data import sample_users
         x = sample_users(x, **(us if isinstance(us, dict) else {'share': us}))
     if fs: x = subsample_feedback(x, fs, seed=cfg['seed'])   # e.g. {skip: 0.25}: a quarter of the skips, drawn with the cell's seed
@@ -355,7 +361,12 @@ def _orphan_guard(every:float=1.0):
     def watch():
         while True:
             time.sleep(every)
-            if os.getppid() != parent: os._exit(3)   # the cell keeps its last checkpoint; the next grid continues it
+            if os.getppid() != parent:   # the cell keeps its last checkpoint; the next grid continues it
+                try:   # a papermill cell runs in a kernel, this worker's child in a session of its own: end it first
+                    import psutil
+                    for c in psutil.Process().children(recursive=True): c.kill()
+                except Exception: pass
+                os._exit(3)
     threading.Thread(target=watch, daemon=True).start()
 
 def _flock(path:Path, wait:bool=False):
@@ -562,6 +573,19 @@ SEARCH = {'popularity': {'alpha': ('float', 0.0, 1.0)}, 'mixed': {'ratio': ('flo
           'adaptive': {'pool': ('int', 2, 64)}, 'adaptive_mixed': {'pool': ('int', 2, 64)},
           'softmax': {'pool': ('int', 4, 64), 'rho': ('logfloat', 0.01, 10.0)}}
 
+def _hpo_storage(url:str, tries:int=20):
+    """Optuna's storage for `url`, built once for all of a call's studies. A SQLite file waits up to a minute for a lock,
+    and two processes creating a new file at the same moment retry (one of them would otherwise die on 'table ... already
+    exists' or on the schema version both insert)."""
+    import optuna
+    from sqlalchemy.exc import OperationalError, IntegrityError
+    if not url.startswith('sqlite'): return url
+    for i in range(tries):
+        try: return optuna.storages.RDBStorage(url, engine_kwargs={'connect_args': {'timeout': 60}})
+        except (OperationalError, IntegrityError):
+            if i == tries - 1: raise
+            time.sleep(0.2 + 0.3 * np.random.random())
+
 def _study_name(spec:dict, ds:str, mo:str, sa:str, lo:str, space:dict|None=None) -> str:
     "The Optuna study of one (dataset, model, sampler, loss); a spec's own space adds its hash (an edited space is a new study)."
     h = '' if space is None else '/space-' + hashlib.sha1(json.dumps(space, sort_keys=True).encode()).hexdigest()[:8]
@@ -575,7 +599,8 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
     except ImportError: raise ConfigError("hpo needs optuna: pip install 'negstudy[hpo]'") from None
     from negstudy.train import fit
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    storage = storage or f"sqlite:///{Path('hpo.db').resolve()}"
+    storage = _hpo_storage(storage or f"sqlite:///{Path('hpo.db').resolve()}")
+    if isinstance(samplers, str): samplers = [samplers]
     if samplers is not None and (bad := [s for s in samplers if s not in spec['samplers']]):
         raise ConfigError(f"samplers: {bad} not in the spec's samplers {spec['samplers']}")
     best = {}
@@ -612,7 +637,12 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
         study = optuna.create_study(study_name=_study_name(spec, ds, mo, sa, lo, space), storage=storage, direction='maximize', load_if_exists=True,
                                     sampler=optuna.samplers.GridSampler(grid, seed=seed) if grid else optuna.samplers.TPESampler(seed=seed))
         cap = trials if grid is None else min(trials, int(np.prod([len(v) for v in grid.values()])))
-        left = cap - len([t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE])   # failed ones run again
+        # a killed trial runs again; a failed one runs again under TPE, but a grid counts its point as visited (it would fail
+        # the same way): it is reported, not retried
+        ended = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.FAIL) if grid else (optuna.trial.TrialState.COMPLETE,)
+        if grid and (failed := [t.params for t in study.trials if t.state == optuna.trial.TrialState.FAIL]):
+            warnings.warn(f"hpo {study.study_name}: {len(failed)} grid point(s) failed and are left out: {failed}")
+        left = cap - len([t for t in study.trials if t.state in ended])
         if left > 0: study.optimize(objective, n_trials=left, show_progress_bar=progress)
         best[f"{ds}/{mo}/{'none' if lo == 'full_ce' else sa}/{lo}"] = dict(study.best_params, valid=study.best_value)
     return best

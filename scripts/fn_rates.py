@@ -20,6 +20,7 @@ def load_run(f:Path):
     if not best.exists(): print(f"skip {Path(f).parent.name}: no best.pt (the trained weights are not committed; rerun the grid)"); return None
     sp = _data(c); x = sp.source
     if c['dataset'] == 'radio':   # the simulator knows the truth: the probability each user likes each song
+        if 'users' in c['data_kw']: raise SystemExit(f"{f}: radio with data_kw.users: the truth is indexed by the simulator's users, not the sample's")
         kw = {k: v for k, v in c['data_kw'].items() if k not in ('protocol', 'test', 'valid', 'cold', 'kcore', 'feedback_share')}   # radio()'s own
         truth = radio(**{'seed': 0, **kw}).p_like
     else: truth = seen_positive(x)

@@ -187,3 +187,47 @@ def test_every_committed_spec_loads(path):
     "A spec under studies/ that a runner would refuse is found here, not hours into a session."
     cells = expand(load_spec(path))
     assert cells and len({c['id'] for c in cells}) == len(cells)
+
+def test_two_hpo_processes_can_create_one_storage_together(tmp_path):
+    "Two `negstudy hpo --samplers ...` started side by side on a new SQLite file: neither dies on 'table ... already exists'."
+    pytest.importorskip('optuna')
+    code = ("import sys, time, optuna; from negstudy.study import _hpo_storage; time.sleep(max(0, float(sys.argv[2]) - time.time())); "
+            "optuna.create_study(study_name=sys.argv[3], storage=_hpo_storage(sys.argv[1]))")
+    for rep in range(2):
+        url, t0 = f"sqlite:///{tmp_path}/h{rep}.db", time.time() + 10   # both past their imports, then at the same moment
+        ps = [subprocess.Popen([sys.executable, '-c', code, url, str(t0), f's{i}'], stderr=subprocess.PIPE, text=True) for i in range(2)]
+        errs = [p.communicate(timeout=120)[1] for p in ps]
+        assert [p.returncode for p in ps] == [0, 0], [e[-600:] for e in errs]
+
+def test_a_papermill_kernel_ends_with_its_runner(tmp_path):
+    "With the papermill executor the cell trains in a kernel (the worker's child, in a session of its own): it ends too."
+    psutil = pytest.importorskip('psutil')
+    spec_path, runs = _spec(tmp_path, name='kernels', samplers=('uniform',), seeds=(0,)), tmp_path / 'runs'
+    spec = json.loads(spec_path.read_text()); spec['train']['epochs'] = 2000; spec_path.write_text(json.dumps(spec))   # outlives the test
+    cmd = [sys.executable, '-m', 'negstudy.study', 'grid', str(spec_path), '--runs', str(runs), '--executor', 'papermill', '--workers', '2']
+    p = subprocess.Popen(cmd, start_new_session=True, env={**os.environ, 'OMP_NUM_THREADS': '1'}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def kernels():   # the kernel runs in its cell's folder; the runner and its workers do not
+        out = []
+        for q in psutil.process_iter():
+            try:
+                if str(runs) in q.cwd(): out.append(q)
+            except (psutil.Error, OSError): pass
+        return out
+    t0 = time.time()
+    while time.time() - t0 < 120 and not list(runs.glob('*/history.json')): time.sleep(0.2)
+    assert kernels(), 'no kernel is training the cell'
+    lock = open(next(runs.glob('*/.cell.lock')), 'a+')
+    os.kill(p.pid, signal.SIGKILL); p.wait()   # the runner only
+    import fcntl; t0 = time.time(); got = False
+    while not got and time.time() - t0 < 30:   # the cell's lock comes free when the worker ends...
+        try: fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB); got = True
+        except BlockingIOError: time.sleep(0.01)
+    time.sleep(0.1); at_free = kernels()   # ...and by then its kernel is gone too (it could still write the cell otherwise)
+    t0 = time.time()
+    while kernels() and time.time() - t0 < 30: time.sleep(0.2)
+    left = kernels()
+    for q in left: q.kill()   # clean up before failing
+    try: os.killpg(p.pid, signal.SIGKILL)
+    except ProcessLookupError: pass
+    assert got and not left, f'a kernel outlived its runner by 30 s: {[q.pid for q in left]}'
+    assert not at_free, 'the kernel was still running when the cell lock came free'
