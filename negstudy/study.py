@@ -127,6 +127,11 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
                 or not isinstance(share, (int, float)) or not 0 < share <= 1:
             raise ConfigError(f"{source}: data_kw.{d}.users: {u!r}; give a share of the users in (0, 1], or {{share: <in (0, 1]>, seed: <int>}}")
     if spec.get('search') is not None: _check_search(spec, source)
+    if spec.get('tuned'):   # a repeat grid: every (dataset, model, sampler, loss) it runs must have tuned settings
+        want = {f"{d}/{m}/{'none' if l == 'full_ce' else s}/{l}" for d, m, s, l in itertools.product(spec['datasets'], spec['models'], spec['samplers'], spec['losses'])}
+        if (missing := sorted(k for k in want if k not in spec['tuned'] and k.rsplit('/', 1)[0] not in spec['tuned'])):
+            raise ConfigError(f"{source}: tuned: no tuned settings for {missing} (a cell without them would run untuned); "
+                              "tune them first (negstudy hpo), or run the tuned samplers only (--samplers)")
     if (pipes := [s for s in spec['samplers'] if s in PIPELINES]):
         for where, tr in [*(('train', t) for t in _as_list(spec['train'])), *((f'train_by_dataset.{d}', t) for d, t in spec['train_by_dataset'].items())]:
             if (bad := [k for k in ('time_budget_s', 'refit', 'final') if (tr or {}).get(k)]):
@@ -142,13 +147,21 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
                                   f"datasets with it: {sorted(WITH_NEGATIVES)} (or synthetic with data_kw.synthetic.neg_rate > 0)")
     return spec
 
-def load_spec(path:str|Path, **override) -> dict:
+def load_spec(path:str|Path,
+              only_samplers:list|None=None, # keep only these of the spec's samplers (with their loss_kw and search)
+              **override) -> dict:
     "Read and validate a YAML grid spec; `override` replaces top-level fields (e.g. datasets=['ml-1m'])."
     path = Path(path)
     if not path.exists(): raise ConfigError(f"{path}: grid spec not found")
     try: spec = yaml.safe_load(path.read_text())
     except yaml.YAMLError as e: raise ConfigError(f"{path}: malformed YAML ({e})") from None
     spec = {**(spec or {}), **{k: v for k, v in override.items() if v is not None}}
+    if only_samplers is not None:
+        if (bad := [x for x in only_samplers if x not in (spec.get('samplers') or [])]):
+            raise ConfigError(f"{path}: --samplers {bad} not among the spec's samplers {spec.get('samplers')}")
+        spec['samplers'] = [x for x in spec['samplers'] if x in only_samplers]
+        for k in ('loss_kw', 'search'): spec[k] = {x: v for x, v in (spec.get(k) or {}).items() if x in only_samplers} if k in spec else None
+        spec = {k: v for k, v in spec.items() if v is not None}
     return validate_spec(spec, str(path))
 
 # %% ../nbs/10_study.ipynb #eb5396b0
@@ -660,6 +673,7 @@ def main(argv=None):
     g.add_argument('--workers', type=int, default=2); g.add_argument('--executor', default='papermill', choices=['papermill', 'direct'])
     g.add_argument('--device'); g.add_argument('--gpus-per-run', type=float, default=0.0)
     g.add_argument('--best', help='JSON written by `negstudy hpo`: tuned settings per dataset/model/sampler')
+    g.add_argument('--samplers', help="comma-separated: run only these of the spec's samplers")
     gm = g.add_mutually_exclusive_group()
     gm.add_argument('--continue', dest='mode', action='store_const', const='continue',
                     help='only cells with a checkpoint that are not finished (killed, or ended by their time budget): run them to their own stopping rule, no budget')
@@ -677,7 +691,8 @@ def main(argv=None):
     try:
         if a.cmd == 'grid':
             tuned = json.loads(Path(a.best).read_text()) if a.best else None
-            spec = load_spec(a.spec, datasets=[a.dataset] if a.dataset else None, tuned=tuned)
+            spec = load_spec(a.spec, datasets=[a.dataset] if a.dataset else None, tuned=tuned,
+                             only_samplers=a.samplers.split(',') if a.samplers else None)
             runs = a.runs or f"runs/{spec['name']}-{a.dataset or 'all'}"
             st = run_grid(spec, runs, a.backend, a.workers, a.executor, a.device, a.address, a.gpus_per_run, mode=a.mode)
             print(st.status.value_counts().to_string())

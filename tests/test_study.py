@@ -231,3 +231,16 @@ def test_a_papermill_kernel_ends_with_its_runner(tmp_path):
     except ProcessLookupError: pass
     assert got and not left, f'a kernel outlived its runner by 30 s: {[q.pid for q in left]}'
     assert not at_free, 'the kernel was still running when the cell lock came free'
+
+def test_only_some_samplers_of_a_spec(tmp_path):
+    "`negstudy grid SPEC --samplers a,b` (load_spec(only_samplers=...)): the rest of the spec, its loss_kw and search, narrowed."
+    from negstudy.core import ConfigError
+    path = ROOT / 'studies' / 'sampler' / 'lastfm_loo_tuned.yaml'
+    sp = load_spec(path, only_samplers=['uniform', 'adaptive'])
+    assert sp['samplers'] == ['uniform', 'adaptive'] and set(sp['search']) == {'uniform', 'adaptive'} and set(sp['loss_kw']) == {'adaptive'}
+    assert {c['sampler'] for c in expand(sp)} == {'uniform', 'adaptive'}
+    with pytest.raises(ConfigError, match=r"--samplers \['nope'\] not among the spec's samplers"): load_spec(path, only_samplers=['nope'])
+    with pytest.raises(ConfigError, match=r"tuned: no tuned settings for \['lastfm/sasrec/adaptive/bce'\]"):
+        load_spec(path, only_samplers=['uniform', 'adaptive'], tuned={'lastfm/sasrec/uniform/bce': {'lr': 0.01, 'valid': 0.1}})
+    ok = load_spec(path, only_samplers=['uniform'], tuned={'lastfm/sasrec/uniform/bce': {'lr': 0.01, 'valid': 0.1}})
+    assert {c['train']['lr'] for c in expand(ok)} == {0.01}
