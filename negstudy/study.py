@@ -623,10 +623,11 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
         sp = _data(dict(dataset=ds, seed=seed, data_kw=spec['data_kw'].get(ds, {})))
         space = (spec.get('search') or {}).get(sa)   # the spec's own space, or None: the default one
         if space is not None and lo == 'full_ce': space = {p: r for p, r in space.items() if p in (*SEARCH_FIT, 'dropout')}   # no negatives to tune
+        # a sweep's (or an ablation's) first settings as the starting point
+        mkw0, skw0 = _model_kws(spec, mo)[0], _as_list(spec['sampler_kw'].get(sa, {}))[0]
+        tr0 = {k: v for k, v in {**_as_list(spec['train'])[0], **spec['train_by_dataset'].get(ds, {})}.items() if k != 'refit'}
         def objective(trial):
-            # a sweep's (or an ablation's) first settings as the starting point
-            mkw = dict(_model_kws(spec, mo)[0]); skw = dict(_as_list(spec['sampler_kw'].get(sa, {}))[0])
-            tr = {k: v for k, v in {**_as_list(spec['train'])[0], **spec['train_by_dataset'].get(ds, {})}.items() if k != 'refit'}
+            mkw, skw, tr = dict(mkw0), dict(skw0), dict(tr0)
             if space is not None:   # the spec's own space: only what it names is tuned
                 for p, (kind, *r) in space.items():
                     v = (trial.suggest_categorical(p, r[0]) if kind == 'choice' else
@@ -650,6 +651,12 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
         study = optuna.create_study(study_name=_study_name(spec, ds, mo, sa, lo, space), storage=storage, direction='maximize', load_if_exists=True,
                                     sampler=optuna.samplers.GridSampler(grid, seed=seed) if grid else optuna.samplers.TPESampler(seed=seed))
         cap = trials if grid is None else min(trials, int(np.prod([len(v) for v in grid.values()])))
+        if space is not None and not study.trials and cap < (np.inf if grid is None else np.prod([len(v) for v in grid.values()])):
+            # a search that does not walk every point starts from the spec's own setting (when it lies in the space), so
+            # what tuning gains is always measured against it (a full grid walks it anyway)
+            pt = {p: tr0.get(p) if p in SEARCH_FIT else mkw0.get(p) if p == 'dropout' else skw0.get(p) for p in space}
+            if all(v is not None and (v in r[1] if r[0] == 'choice' else r[1] <= v <= r[2]) for v, r in zip(pt.values(), space.values())):
+                study.enqueue_trial(pt)
         # a killed trial runs again; a failed one runs again under TPE, but a grid counts its point as visited (it would fail
         # the same way): it is reported, not retried
         ended = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.FAIL) if grid else (optuna.trial.TrialState.COMPLETE,)
