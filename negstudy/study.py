@@ -650,8 +650,8 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
         # a space of choices only is walked as a grid (no point twice), at most once over
         study = optuna.create_study(study_name=_study_name(spec, ds, mo, sa, lo, space), storage=storage, direction='maximize', load_if_exists=True,
                                     sampler=optuna.samplers.GridSampler(grid, seed=seed) if grid else optuna.samplers.TPESampler(seed=seed))
-        cap = trials if grid is None else min(trials, int(np.prod([len(v) for v in grid.values()])))
-        if space is not None and not study.trials and cap < (np.inf if grid is None else np.prod([len(v) for v in grid.values()])):
+        size = np.inf if grid is None else int(np.prod([len(v) for v in grid.values()])); cap = min(trials, size)
+        if space is not None and not study.trials and cap < size:
             # a search that does not walk every point starts from the spec's own setting (when it lies in the space), so
             # what tuning gains is always measured against it (a full grid walks it anyway)
             pt = {p: tr0.get(p) if p in SEARCH_FIT else mkw0.get(p) if p == 'dropout' else skw0.get(p) for p in space}

@@ -210,10 +210,10 @@ def best_per_k(runs:pd.DataFrame, family:str, N:int|None=None) -> pd.DataFrame:
     r = runs[(runs.family == family) & ((runs.N == N) if N is not None else True)]
     out = []
     for k, g in r.groupby('K'):
-        w = g.pivot_table(index='seed', columns='run', values='ndcg').dropna()   # the seeds all settings share
+        p = g.pivot_table(index='seed', columns='run', values='ndcg'); w = p.dropna()   # w: the seeds all settings share
         if w.empty: continue
         mean = w.mean().sort_values(ascending=False); b = mean.index[0]; s = mean.index[1] if len(mean) > 1 else None
-        d = g.pivot_table(index='seed', columns='run', values='ndcg')[[b, s]].dropna().pipe(lambda p: p[b] - p[s]) if s is not None else None
+        d = (p[b] - p[s]).dropna() if s is not None else None   # over every seed the two share
         sep = None if s is None or len(d) < 2 else bool(d.mean() - t_half(d) > 0)
         out.append(dict(K=k, best=b, ndcg=mean[b], runner_up=s, runner_up_ndcg=np.nan if s is None else mean[s], seeds_compared=len(w),
                         pairs=0 if s is None else len(d), diff=np.nan if s is None else d.mean(), diff_ci95=np.nan if s is None else t_half(d), separated=sep))
