@@ -20,9 +20,9 @@ from .metrics import gini
 
 # %% auto #0
 __all__ = ['POSITIVE', 'DATASETS', 'Interactions', 'from_arrays', 'read_tokens', 'read_sequences', 'from_frame', 'read_table',
-           'load_table', 'load_inter', 'DatasetSpec', 'load', 'available', 'fetch', 'fetch_dataset', 'dedup', 'kcore',
-           'sample_users', 'clip_length', 'Split', 'split', 'subsample_feedback', 'exposure_split', 'padded_history',
-           'csr_pairs', 'csr_take', 'history_pairs', 'bands', 'synthetic', 'stats', 'stats_table',
+           'load_table', 'load_inter', 'DatasetSpec', 'load', 'require', 'available', 'fetch', 'fetch_dataset', 'dedup',
+           'kcore', 'sample_users', 'clip_length', 'Split', 'split', 'subsample_feedback', 'exposure_split',
+           'padded_history', 'csr_pairs', 'csr_take', 'history_pairs', 'bands', 'synthetic', 'stats', 'stats_table',
            'plot_rank_frequency', 'write_stats']
 
 # %% ../nbs/01_data.ipynb #3937ef30
@@ -361,14 +361,19 @@ def load(name:str, # a dataset name (see `DATASETS`) or 'synthetic'
     if name == 'synthetic': return synthetic(**kw)
     check_choice('dataset', name, [*DATASETS, 'synthetic'])
     spec, root = DATASETS[name], _data_dir(data_dir)
-    folder = root/spec.folder
-    if _missing(spec, folder) and download and spec.url: fetch_dataset(name, root)
+    if _missing(spec, root/spec.folder) and download and spec.url: fetch_dataset(name, root)
+    return spec.loader(require(name, data_dir), **kw)
+
+def require(name:str, data_dir:str|Path|None=None) -> Path:
+    "The folder of dataset `name` if its files are present (a `DataError` naming the missing files and where to get them otherwise): a check without parsing."
+    check_choice('dataset', name, list(DATASETS))
+    spec = DATASETS[name]; folder = _data_dir(data_dir)/spec.folder
     if (miss := _missing(spec, folder)):
         how = (f" or call load({name!r}, download=True) to fetch {spec.url}" if spec.url else '')
         raise DataError(f"dataset {name!r} needs {' and '.join(m.replace('|', ' or ') for m in miss)} in {folder}; "
                         f"get it from {spec.source} and put the file(s) there{how} (data folder from the data_dir "
                         f"argument, else NEGSTUDY_DATA, else ~/.cache/negstudy/data)")
-    return spec.loader(folder, **kw)
+    return folder
 
 def available(data_dir:str|Path|None=None) -> list[str]:
     "The dataset names whose files are present."

@@ -14,7 +14,7 @@ import pandas as pd
 import yaml
 from tqdm.auto import tqdm
 import negstudy
-from .core import ConfigError, check_choice, write_json, atomic_path, project_path, t_half
+from .core import ConfigError, DataError, check_choice, write_json, atomic_path, project_path, t_half
 from .data import DATASETS, load, split, subsample_feedback
 from .samplers import SAMPLERS, sampler_params, WITH_FEEDBACK
 from .losses import LOSSES
@@ -214,6 +214,17 @@ def _data(cfg):
         from negstudy.data import kcore
         x = kcore(x, kc, kc)
     return split(x, protocol, seed=cfg['seed'], **split_kw)
+
+def _require_data(cells:list[dict]):
+    "Stop before the first cell when a dataset the cells load is not on this machine (each cell would fail alike)."
+    from negstudy.data import require
+    need = {}
+    for c in cells:
+        kw = c.get('data_kw') or {}
+        if c['dataset'] in DATASETS and not kw.get('download'): need.setdefault((c['dataset'], kw.get('data_dir')), []).append(c['id'])
+    for (name, dd), ids in need.items():
+        try: require(name, dd)
+        except DataError as e: raise DataError(f"{e}. Nothing ran: {len(ids)} cell(s) of this grid need it") from None
 
 def _machine(device:str) -> dict:
     "Where a run ran, as fields: device, threads, runs side by side (set by the runner), CPU, cores, torch."
@@ -415,6 +426,7 @@ def run_grid(spec:dict, runs_dir:str|Path, backend:str='local', workers:int=2, e
         for t in runs_dir.glob('*/.*.tmp'): t.unlink()    # temporaries of writes a SIGKILL interrupted
         write_json(runs_dir/'spec.json', spec)
         todo = [c for c in cells if (can_continue(runs_dir/c['id']) if mode else not is_done(runs_dir/c['id']))]
+        if backend == 'local': _require_data(todo)   # one clear error before the first cell, not one per cell
         status = {c['id']: 'done (skipped)' if is_done(runs_dir/c['id']) else 'no checkpoint (skipped)' for c in cells if c not in todo}
         errors = {}
         bar = tqdm(total=len(cells), initial=len(cells) - len(todo), desc=f"grid {spec['name']}", unit='cell', disable=not progress)
@@ -718,7 +730,7 @@ def main(argv=None):
         spec = load_spec(a.spec, datasets=[a.dataset] if a.dataset else None)
         best = hpo(spec, a.trials, a.storage, a.device, progress=True, samplers=a.samplers.split(',') if a.samplers else None)
         write_json(a.out, best); print(json.dumps(best, indent=1)); return 0
-    except ConfigError as e:
+    except (ConfigError, DataError) as e:   # a bad spec or missing data: the message says what and where, no traceback
         print(f"negstudy: error: {e}", file=sys.stderr); return 2
 
 if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())   # not when run as a notebook

@@ -244,3 +244,17 @@ def test_only_some_samplers_of_a_spec(tmp_path):
         load_spec(path, only_samplers=['uniform', 'adaptive'], tuned={'lastfm/sasrec/uniform/bce': {'lr': 0.01, 'valid': 0.1}})
     ok = load_spec(path, only_samplers=['uniform'], tuned={'lastfm/sasrec/uniform/bce': {'lr': 0.01, 'valid': 0.1}})
     assert {c['train']['lr'] for c in expand(ok)} == {0.01}
+
+def test_a_grid_whose_data_is_missing_stops_before_its_first_cell(tmp_path, monkeypatch):
+    "Started without the data folder (NEGSTUDY_DATA unset or wrong): one error naming the dataset and the folder, no cell run or failed."
+    from negstudy.core import DataError
+    monkeypatch.setenv('NEGSTUDY_DATA', str(tmp_path / 'no-data-here'))
+    spec = load_spec(_spec(tmp_path, samplers=('uniform', 'popularity'), seeds=(0, 1)))
+    spec = validate_spec({**spec, 'datasets': ['synthetic', 'lastfm'], 'data_kw': {}})
+    runs = tmp_path / 'runs'
+    with pytest.raises(DataError, match=r"dataset 'lastfm' needs LastFM.txt in .*no-data-here.*Nothing ran: 4 cell\(s\) of this grid need it"):
+        run_grid(spec, runs, workers=1, executor='direct', progress=False)
+    assert not any(p.is_dir() for p in runs.iterdir())   # no cell folder, no error.txt: nothing started
+    r = subprocess.run([sys.executable, '-m', 'negstudy.study', 'grid', str(runs / 'spec.json'), '--runs', str(runs), '--executor', 'direct'],
+                       capture_output=True, text=True, env={**os.environ, 'NEGSTUDY_DATA': str(tmp_path / 'no-data-here')})
+    assert r.returncode == 2 and r.stderr.startswith("negstudy: error: dataset 'lastfm' needs") and "Nothing ran: 4 cell(s)" in r.stderr and not any(p.is_dir() for p in runs.iterdir())
