@@ -270,6 +270,8 @@ def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=Fal
              wall_total_s=w + r.wall_total_s - r.wall_s, train_s=r.train_s,   # + earlier calls' time (resumed cells)
              seqs_per_s=r.seqs_per_s, device=r.device, negstudy=negstudy.__version__, history=r.history,
              fit_config=r.config,   # every setting fit used, defaults and the sampler's effective settings included
+             data=dict(users=sp.source.n_users, items=sp.source.n_items, interactions=len(sp.source),   # what the cell loaded
+                       train=len(sp.train_idx), valid=len(sp.valid_idx), test=len(sp.test_idx)),   # (a user sample, a k-core)
              machine=_machine(r.device))
     if r.by_select: m['by_select'] = r.by_select   # `also_select`: each selection metric's epoch, validation and test metrics
     m.update(extra)   # a pipeline's stages

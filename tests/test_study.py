@@ -148,6 +148,8 @@ def test_a_second_runner_on_one_folder_is_refused(tmp_path):
     assert not any(runs.glob('*/metrics.json'))   # refused before any cell ran
     held.close()   # the runner ended: the folder is free again
     assert list(run_grid(spec, runs, workers=1, executor='direct', progress=False).status) == ['ran']
+    d = json.loads(next(runs.glob('*/metrics.json')).read_text())['data']   # what the cell loaded, recorded beside its metrics
+    assert d['users'] == 200 and 0 < d['items'] <= 40 and d['train'] + d['valid'] + d['test'] <= d['interactions'] and d['valid'] > 0 and d['test'] > 0
 
 def test_workers_end_when_only_the_runner_is_killed(tmp_path):
     "`kill <runner pid>` (not its process group): its pool workers notice and end, so no orphan goes on writing a cell."
