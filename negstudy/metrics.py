@@ -12,7 +12,7 @@ from torch import Tensor
 from .core import ConfigError, check_choice
 
 # %% auto #0
-__all__ = ['BAND_NAMES', 'rank_targets', 'ranking_metrics', 'gini', 'band_metrics', 'coverage_popularity', 'opauc']
+__all__ = ['BAND_NAMES', 'rank_targets', 'ranking_metrics', 'gini', 'balance', 'band_metrics', 'coverage_popularity', 'opauc']
 
 # %% ../nbs/06_metrics.ipynb #446637bc
 def _count_at_least(s:Tensor, t_row:Tensor, t_score:Tensor) -> Tensor:
@@ -92,20 +92,26 @@ def gini(counts:np.ndarray) -> float:
     if n == 0 or c.sum() == 0: return 0.0
     return float(((2 * np.arange(1, n + 1) - n - 1) * c).sum() / (n * c.sum()))
 
+def balance(per_band) -> float:
+    "1 − Gini of a metric over the popularity bands that have targets (1: every band served alike); NaN below two bands or when all are 0."
+    v = np.asarray(per_band, np.float64)
+    return 1 - gini(v) if len(v) > 1 and v.sum() > 0 else float('nan')
+
 def band_metrics(rank:np.ndarray, t_item:np.ndarray, band:np.ndarray, ks=(10,)) -> dict:
-    "HR / NDCG@K of the test targets in each popularity band, and the balance over bands."
+    "HR / NDCG@K of the test targets in each popularity band, and the balance over bands: of HR (`balance@K`) and of NDCG (`balance_ndcg@K`)."
     out = {}
     b = band[np.asarray(t_item)]
     for k in ks:
-        hrs = []
+        hrs, nds = [], []
         for j, name in enumerate(BAND_NAMES):
             m = b == j
             r = np.asarray(rank)[m]
             hr = float((r < k).mean()) if m.any() else float('nan')
-            out[f'{name}_hr@{k}'] = hr; out[f'{name}_ndcg@{k}'] = float(((r < k) / np.log2(r + 2)).mean()) if m.any() else float('nan')
+            nd = float(((r < k) / np.log2(r + 2)).mean()) if m.any() else float('nan')
+            out[f'{name}_hr@{k}'] = hr; out[f'{name}_ndcg@{k}'] = nd
             out[f'{name}_n'] = int(m.sum())
-            if m.any(): hrs.append(hr)
-        out[f'balance@{k}'] = 1 - gini(np.array(hrs)) if len(hrs) > 1 and sum(hrs) > 0 else float('nan')
+            if m.any(): hrs.append(hr); nds.append(nd)
+        out[f'balance@{k}'] = balance(hrs); out[f'balance_ndcg@{k}'] = balance(nds)
     return out
 
 def coverage_popularity(top:np.ndarray, counts:np.ndarray, ks=(10,)) -> dict:

@@ -460,6 +460,13 @@ def run_grid(spec:dict, runs_dir:str|Path, backend:str='local', workers:int=2, e
                               seed=c['seed'], status=status[c['id']], error=errors.get(c['id'])) for c in cells])
 
 # %% ../nbs/10_study.ipynb #b4e3cc71
+def _with_ndcg_balance(d:dict) -> dict:
+    "A run's metrics with `balance_ndcg@K` derived from its band NDCGs where it predates that metric (the same formula)."
+    from negstudy.metrics import balance, BAND_NAMES
+    ks = {k.split('@')[1] for k in d if k.startswith('head_ndcg@')}
+    miss = {K: [d[f'{b}_ndcg@{K}'] for b in BAND_NAMES if d.get(f'{b}_n', 0) > 0 and f'{b}_ndcg@{K}' in d] for K in ks if f'balance_ndcg@{K}' not in d}
+    return {**d, **{f'balance_ndcg@{K}': balance(v) for K, v in miss.items()}} if miss else d
+
 def collect(runs_dir:str|Path) -> pd.DataFrame:
     "Every metrics.json under `runs_dir` as a tidy table: id, dataset, model, sampler, loss, seed, split, metric, value."
     rows = []
@@ -467,7 +474,7 @@ def collect(runs_dir:str|Path) -> pd.DataFrame:
         m = json.loads(f.read_text()); c = m['config']
         base = dict(id=m['id'], dataset=c['dataset'], model=c['model'], sampler=c['sampler'], loss=c['loss'], seed=c['seed'])
         for part in ('test', 'valid'):
-            for k, v in m[part].items():
+            for k, v in _with_ndcg_balance(m[part]).items():
                 if isinstance(v, (int, float)): rows.append({**base, 'split': part, 'metric': k, 'value': float(v)})
         for k in ('wall_s', 'train_s', 'seqs_per_s', 'best_epoch', 'epochs_run'):
             rows.append({**base, 'split': 'run', 'metric': k, 'value': float(m[k])})

@@ -260,3 +260,20 @@ def test_a_grid_whose_data_is_missing_stops_before_its_first_cell(tmp_path, monk
     r = subprocess.run([sys.executable, '-m', 'negstudy.study', 'grid', str(runs / 'spec.json'), '--runs', str(runs), '--executor', 'direct'],
                        capture_output=True, text=True, env={**os.environ, 'NEGSTUDY_DATA': str(tmp_path / 'no-data-here')})
     assert r.returncode == 2 and r.stderr.startswith("negstudy: error: dataset 'lastfm' needs") and "Nothing ran: 4 cell(s)" in r.stderr and not any(p.is_dir() for p in runs.iterdir())
+
+def test_collect_derives_ndcg_balance_for_runs_that_predate_it(tmp_path):
+    "A committed run without `balance_ndcg@K` gets it from its band NDCGs, by the formula `band_metrics` now records (bands without targets left out)."
+    import numpy as np
+    from negstudy.metrics import band_metrics
+    from negstudy.study import collect
+    band = np.array([-1, 0, 0, 1, 1, 2, 2, 2])
+    full = band_metrics(np.array([0, 50, 3, 20, 1]), np.array([1, 2, 3, 5, 6]), band, ks=(10, 20))
+    no_mid = band_metrics(np.array([0, 50, 20, 1]), np.array([1, 2, 5, 6]), np.where(band == 1, 0, band), ks=(10,))   # no mid targets
+    for name, bm in (('a', full), ('b', no_mid)):
+        old = {k: v for k, v in bm.items() if not k.startswith('balance_ndcg')}
+        cfg = dict(dataset='synthetic', model='mf', sampler='uniform', loss='bpr', seed=0)
+        (tmp_path / name).mkdir(); (tmp_path / name / 'metrics.json').write_text(json.dumps(dict(id=name, config=cfg, test=old, valid=old,
+            wall_s=1, train_s=1, seqs_per_s=1, best_epoch=1, epochs_run=1)))
+    td = collect(tmp_path); got = td[(td.split == 'test') & td.metric.str.startswith('balance_ndcg')].set_index(['id', 'metric']).value
+    assert got[('a', 'balance_ndcg@10')] == pytest.approx(full['balance_ndcg@10'], abs=1e-12) and got[('a', 'balance_ndcg@20')] == pytest.approx(full['balance_ndcg@20'], abs=1e-12)
+    assert got[('b', 'balance_ndcg@10')] == pytest.approx(no_mid['balance_ndcg@10'], abs=1e-12) and no_mid['mid_n'] == 0 and len(got) == 3
