@@ -461,10 +461,11 @@ def run_grid(spec:dict, runs_dir:str|Path, backend:str='local', workers:int=2, e
 
 # %% ../nbs/10_study.ipynb #b4e3cc71
 def _with_ndcg_balance(d:dict) -> dict:
-    "A run's metrics with `balance_ndcg@K` derived from its band NDCGs where it predates that metric (the same formula)."
+    "A run's metrics with `balance_ndcg@K` derived from its band NDCGs where it predates that metric (the same formula; a band without targets has NaN)."
     from negstudy.metrics import balance, BAND_NAMES
     ks = {k.split('@')[1] for k in d if k.startswith('head_ndcg@')}
-    miss = {K: [d[f'{b}_ndcg@{K}'] for b in BAND_NAMES if d.get(f'{b}_n', 0) > 0 and f'{b}_ndcg@{K}' in d] for K in ks if f'balance_ndcg@{K}' not in d}
+    ok = lambda v: isinstance(v, (int, float)) and np.isfinite(v)
+    miss = {K: [d[f'{b}_ndcg@{K}'] for b in BAND_NAMES if ok(d.get(f'{b}_ndcg@{K}'))] for K in ks if f'balance_ndcg@{K}' not in d}
     return {**d, **{f'balance_ndcg@{K}': balance(v) for K, v in miss.items()}} if miss else d
 
 def collect(runs_dir:str|Path) -> pd.DataFrame:
@@ -480,7 +481,7 @@ def collect(runs_dir:str|Path) -> pd.DataFrame:
             rows.append({**base, 'split': 'run', 'metric': k, 'value': float(m[k])})
         for sel, r in [*m.get('by_select', {}).items(), *m.get('pipeline', {}).get('stages', {}).items()]:   # selection per metric (`also_select`): split 'test|ndcg@5', …; a pipeline's stages: 'test|retrain_scratch', …
             rows += [{**base, 'split': f'{part}|{sel}', 'metric': k, 'value': float(v)} for part in ('test', 'valid')
-                     for k, v in r[part].items() if isinstance(v, (int, float))]
+                     for k, v in _with_ndcg_balance(r[part]).items() if isinstance(v, (int, float))]
             rows.append({**base, 'split': f'run|{sel}', 'metric': 'best_epoch', 'value': float(r['best_epoch'])})
         if 'pipeline' in m:   # the whole bill of a pipeline cell (the 'run' split's train_s is its result's, the retrain's)
             rows.append({**base, 'split': 'run|pipeline', 'metric': 'train_s', 'value': float(m['pipeline']['train_s'])})
