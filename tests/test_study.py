@@ -277,3 +277,12 @@ def test_collect_derives_ndcg_balance_for_runs_that_predate_it(tmp_path):
     td = collect(tmp_path); got = td[(td.split == 'test') & td.metric.str.startswith('balance_ndcg')].set_index(['id', 'metric']).value
     assert got[('a', 'balance_ndcg@10')] == pytest.approx(full['balance_ndcg@10'], abs=1e-12) and got[('a', 'balance_ndcg@20')] == pytest.approx(full['balance_ndcg@20'], abs=1e-12)
     assert got[('b', 'balance_ndcg@10')] == pytest.approx(no_mid['balance_ndcg@10'], abs=1e-12) and no_mid['mid_n'] == 0 and len(got) == 3
+
+def test_a_part_of_a_grid_keeps_the_folders_spec(tmp_path):
+    "`negstudy grid --dataset X` (or --samplers) runs part of a folder's grid: the folder's spec.json stays the whole grid's."
+    spec_path, runs = _spec(tmp_path, samplers=('uniform', 'popularity'), seeds=(0,)), tmp_path / 'runs'
+    spec = load_spec(spec_path); runs.mkdir(); (runs / 'spec.json').write_text(json.dumps(spec))
+    cmd = [sys.executable, '-m', 'negstudy.study', 'grid', str(spec_path), '--runs', str(runs), '--executor', 'direct', '--samplers', 'uniform']
+    r = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, 'OMP_NUM_THREADS': '1'})
+    assert r.returncode == 0, r.stderr
+    assert json.loads((runs / 'spec.json').read_text())['samplers'] == ['uniform', 'popularity'] and len(list(runs.glob('*/metrics.json'))) == 1
