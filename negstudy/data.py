@@ -362,7 +362,7 @@ def load(name:str, # a dataset name (see `DATASETS`) or 'synthetic'
     check_choice('dataset', name, [*DATASETS, 'synthetic'])
     spec, root = DATASETS[name], _data_dir(data_dir)
     if _missing(spec, root/spec.folder) and download and spec.url: fetch_dataset(name, root)
-    return spec.loader(require(name, data_dir), **kw)
+    return spec.loader(require(name, root), **kw)   # root: the folder resolved once
 
 def require(name:str, data_dir:str|Path|None=None) -> Path:
     "The folder of dataset `name` if its files are present (a `DataError` naming the missing files and where to get them otherwise): a check without parsing."
