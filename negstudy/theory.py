@@ -201,22 +201,29 @@ def hardness_by_k(runs:pd.DataFrame, baseline:str='uniform') -> pd.DataFrame:
                         p_paired=p, epoch=g.epoch.mean()))
     return pd.DataFrame(out)
 
-def best_per_k(runs:pd.DataFrame, family:str, N:int|None=None) -> pd.DataFrame:
-    """Within one family (and pool size N), per K (rows of `per_k_runs`): the best setting and the runner-up by mean NDCG@K
-    over the seeds **every** setting of the group has (a seed draws its own split, so means over different seeds would
-    compare different splits; `seeds_compared`), and whether the two are separated: the 95% t-interval of their per-seed
-    difference, over every seed the two share (`pairs`: the decisive settings get more seeds than the screen), excludes 0
-    (needs two pairs; `None` below)."""
+def best_per_k(runs:pd.DataFrame, family:str, N:int|None=None, min_seeds:int=3, # a setting with this many seeds is decisive
+               ) -> pd.DataFrame:
+    """Within one family (and pool size N), per K (rows of `per_k_runs`): the best setting and the runner-up among the
+    **decisive** settings (those run with at least `min_seeds` seeds; every setting when none is), by mean NDCG@K over the
+    seeds they all share (a seed draws its own split, so means over different seeds would compare different splits;
+    `seeds_compared`), and whether the two are separated: the 95% t-interval of their per-seed difference, over every seed
+    the two share (`pairs`), excludes 0 (needs two pairs; `None` below). Settings screened on fewer seeds are not ranked
+    with them: `screen_ahead` names those whose NDCG@K beats the best one's on the seeds the two share (contenders that
+    more seeds would settle)."""
     r = runs[(runs.family == family) & ((runs.N == N) if N is not None else True)]
     out = []
     for k, g in r.groupby('K'):
-        p = g.pivot_table(index='seed', columns='run', values='ndcg'); w = p.dropna()   # w: the seeds all settings share
+        p = g.pivot_table(index='seed', columns='run', values='ndcg'); n = p.notna().sum()
+        dec = n[n >= min_seeds].index if (n >= min_seeds).any() else n.index
+        w = p[dec].dropna()   # w: the seeds all decisive settings share
         if w.empty: continue
         mean = w.mean().sort_values(ascending=False); b = mean.index[0]; s = mean.index[1] if len(mean) > 1 else None
         d = (p[b] - p[s]).dropna() if s is not None else None   # over every seed the two share
         sep = None if s is None or len(d) < 2 else bool(d.mean() - t_half(d) > 0)
+        ahead = [c for c in p.columns.difference(dec) if (p[c] - p[b]).dropna().mean() > 0]
         out.append(dict(K=k, best=b, ndcg=mean[b], runner_up=s, runner_up_ndcg=np.nan if s is None else mean[s], seeds_compared=len(w),
-                        pairs=0 if s is None else len(d), diff=np.nan if s is None else d.mean(), diff_ci95=np.nan if s is None else t_half(d), separated=sep))
+                        pairs=0 if s is None else len(d), diff=np.nan if s is None else d.mean(), diff_ci95=np.nan if s is None else t_half(d), separated=sep,
+                        decisive=len(dec), screen_ahead=', '.join(sorted(ahead, key=lambda c: -(p[c] - p[b]).dropna().mean())) or None))
     return pd.DataFrame(out).set_index('K')
 
 def plot_by_k(table:pd.DataFrame, N:int=200, path=None, mark:float|None=1.4, # the paper's gain, drawn dashed (None: not drawn)
@@ -246,8 +253,8 @@ def plot_by_k(table:pd.DataFrame, N:int=200, path=None, mark:float|None=1.4, # t
 
 # %% ../nbs/08_theory.ipynb #0fb168f5
 def hardness_verdict(runs:pd.DataFrame, N:int=200, mark:float=1.4, baseline:str='uniform') -> pd.DataFrame:
-    """Per family at pool size N and per K (rows of `per_k_runs`): the best setting on the seeds all settings share
-    (`best_per_k`), its gain over `baseline` with the 95% interval of the per-seed ratios and the pairs behind it,
+    """Per family at pool size N and per K (rows of `per_k_runs`): the best decisive setting (`best_per_k`: run with
+    three seeds or more, ranked on the seeds they share; `screen_ahead` names one-seed settings that beat it), its gain over `baseline` with the 95% interval of the per-seed ratios and the pairs behind it,
     whether that interval clears `mark` (None below two pairs), whether the best is separated from the runner-up, and
     the guideline check: is the best setting at this K `harder`, the `same` or `softer` than the best at the next larger K
     (DNS: smaller M is harder; Softmax-v: larger rho)? The guideline (smaller K wants harder negatives) predicts `harder`
@@ -263,6 +270,6 @@ def hardness_verdict(runs:pd.DataFrame, N:int=200, mark:float=1.4, baseline:str=
             move = None if nxt is None else ('same' if r[knob] == nxt[knob] else 'harder' if harder * r[knob] > harder * nxt[knob] else 'softer')
             rows.append(dict(family=fam, K=k, best=b.loc[k, 'best'], knob=r[knob], gain=r.gain, gain_ci95=r.gain_ci95, n_pairs=r.n_pairs,
                              clears_mark=bool(lo >= mark) if np.isfinite(lo) else None, vs_next_K=move,
-                             separated_from_runner_up=b.loc[k, 'separated'], seeds_compared=b.loc[k, 'seeds_compared'],
+                             separated_from_runner_up=b.loc[k, 'separated'], seeds_compared=b.loc[k, 'seeds_compared'], screen_ahead=b.loc[k, 'screen_ahead'],
                              settings=runs[(runs.family == fam) & (runs.N == N) & (runs.K == k)].run.nunique()))
     return pd.DataFrame(rows)
