@@ -4,13 +4,15 @@
 # results/<purpose>/<spec>/ (the spec's own folder) and are copied to $OUT (what the device tool brings back) when OUT is set.
 #   bash scripts/gpu_study.sh                                   # the default list below
 #   SPECS="studies/theory/gowalla_softmax.yaml" WORKERS=12 SECONDS_BUDGET=500 bash scripts/gpu_study.sh
-# Default order: issue 25's Gowalla sweeps (MF: cheap per run, many at once), issue 22's converged sampler study (SASRec,
-# smallest dataset first), issue 24's exhaustive grids.
+# Default order: issue 25's Gowalla sweeps (MF: cheap per run, many at once; the seeds of the decisive cells first), NYC's
+# runs at convergence and issue 24's small grids (both started on the CPU), then issue 22's converged sampler study
+# (SASRec, smallest dataset first) and issue 24's full exhaustive grids.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 WORKERS=${WORKERS:-16}; BUDGET=${SECONDS_BUDGET:-540}; DEVICE=${DEVICE:-cuda}
-SPECS=${SPECS:-"studies/theory/gowalla_softmax.yaml studies/theory/gowalla_dns_seeds.yaml studies/theory/gowalla_pool.yaml
-studies/theory/gowalla_dns.yaml studies/sampler/toys_loo.yaml studies/sampler/beauty_loo.yaml studies/sampler/yoochoose_loo.yaml
+SPECS=${SPECS:-"studies/theory/gowalla_dns_seeds.yaml studies/theory/gowalla_dns.yaml studies/theory/gowalla_pool.yaml
+studies/theory/gowalla_softmax.yaml studies/sampler/nyc_apple_long.yaml studies/autosample/exhaustive_small_mf.yaml
+studies/autosample/exhaustive_small_seq.yaml studies/sampler/toys_loo.yaml studies/sampler/beauty_loo.yaml studies/sampler/yoochoose_loo.yaml
 studies/sampler/ml-1m_loo.yaml studies/autosample/exhaustive_mf.yaml studies/autosample/exhaustive_seq.yaml"}
 export OMP_NUM_THREADS=1 NEGSTUDY_DATA=${NEGSTUDY_DATA:-$(cd ../shared/data 2>/dev/null && pwd)}
 end=$(( $(date +%s) + BUDGET ))
