@@ -627,6 +627,38 @@ def _study_name(spec:dict, ds:str, mo:str, sa:str, lo:str, space:dict|None=None)
     h = '' if space is None else '/space-' + hashlib.sha1(json.dumps(space, sort_keys=True).encode()).hexdigest()[:8]
     return f"{spec['name']}/{ds}/{mo}/{sa}/{lo}{h}"
 
+def _fail_killed(study):
+    """A trial whose process was killed stays RUNNING in the storage forever: mark it failed, with `killed` in its system
+    attributes so a grid runs its setting again (a grid point that failed by itself is not retried). One process per
+    study: a trial another process is running now would be taken for killed."""
+    import optuna
+    for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,)):
+        study._storage.set_trial_system_attr(t._trial_id, 'killed', True)
+        study.tell(t.number, state=optuna.trial.TrialState.FAIL)
+
+def _enqueue_grid(study, grid:dict, trials:int, seed:int, own:dict) -> int:
+    """Queue the grid points `study` still needs, at most `trials` in all, and return how many trials to run: the spec's
+    own setting first (when it lies in the grid, so what tuning gains is measured against it), then the killed ones, then
+    the others in an order the seed fixes; a point is never queued twice, a completed or failed one never again. The points are
+    enqueued with every parameter fixed, so the study's sampler draws nothing (Optuna's GridSampler redraws an enqueued
+    point: 12 trials of LastFM's MNS search were 11 settings)."""
+    import optuna
+    names = list(grid); pts = list(itertools.product(*grid.values()))
+    order = [pts[i] for i in np.random.default_rng(seed).permutation(len(pts))]
+    key = lambda params: tuple(params.get(p) for p in names)
+    S = optuna.trial.TrialState
+    killed = [key(t.params or t.system_attrs.get('fixed_params', {})) for t in study.get_trials(deepcopy=False, states=(S.FAIL,)) if t.system_attrs.get('killed')]
+    first = [q for q in (tuple(own.get(p) for p in names), *killed) if q in pts]   # the spec's own setting, then the killed ones
+    order = list(dict.fromkeys(first + order))
+    done = {key(t.params) for t in study.get_trials(deepcopy=False) if t.state == S.COMPLETE or (t.state == S.FAIL and not t.system_attrs.get('killed'))}
+    queued = {key(t.system_attrs.get('fixed_params', {})) for t in study.get_trials(deepcopy=False, states=(S.WAITING,))}
+    failed = [t.params for t in study.get_trials(deepcopy=False, states=(S.FAIL,)) if not t.system_attrs.get('killed')]
+    if failed: warnings.warn(f"hpo {study.study_name}: {len(failed)} grid point(s) failed and are left out: {failed}")
+    want = min(trials, len(pts)) - len(done)
+    for q in [q for q in order if q not in done and q not in queued][:max(0, want - len(queued))]:
+        study.enqueue_trial(dict(zip(names, q)))
+    return want
+
 def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, progress:bool=False,
         samplers:list|None=None, # tune only these of the spec's samplers (None: all)
         ) -> dict:
@@ -670,22 +702,16 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
                     loss_kw=lkw, seed=seed, device=device, progress=False, **tr)
             return r.valid[tr.get('select', 'ndcg@10')]   # the validation metric the runs select on; never test
         grid = {p: r[1] for p, r in space.items()} if space and all(r[0] == 'choice' for r in space.values()) else None
-        # a space of choices only is walked as a grid (no point twice), at most once over
         study = optuna.create_study(study_name=_study_name(spec, ds, mo, sa, lo, space), storage=storage, direction='maximize', load_if_exists=True,
-                                    sampler=optuna.samplers.GridSampler(grid, seed=seed) if grid else optuna.samplers.TPESampler(seed=seed))
-        size = np.inf if grid is None else int(np.prod([len(v) for v in grid.values()])); cap = min(trials, size)
-        if space is not None and not study.trials and cap < size:
-            # a search that does not walk every point starts from the spec's own setting (when it lies in the space), so
-            # what tuning gains is always measured against it (a full grid walks it anyway)
-            pt = {p: tr0.get(p) if p in SEARCH_FIT else mkw0.get(p) if p == 'dropout' else skw0.get(p) for p in space}
-            if all(v is not None and (v in r[1] if r[0] == 'choice' else r[1] <= v <= r[2]) for v, r in zip(pt.values(), space.values())):
-                study.enqueue_trial(pt)
-        # a killed trial runs again; a failed one runs again under TPE, but a grid counts its point as visited (it would fail
-        # the same way): it is reported, not retried
-        ended = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.FAIL) if grid else (optuna.trial.TrialState.COMPLETE,)
-        if grid and (failed := [t.params for t in study.trials if t.state == optuna.trial.TrialState.FAIL]):
-            warnings.warn(f"hpo {study.study_name}: {len(failed)} grid point(s) failed and are left out: {failed}")
-        left = cap - len([t for t in study.trials if t.state in ended])
+                                    sampler=optuna.samplers.TPESampler(seed=seed))
+        _fail_killed(study)
+        own = {p: tr0.get(p) if p in SEARCH_FIT else mkw0.get(p) if p == 'dropout' else skw0.get(p) for p in space or {}}   # the spec's setting
+        if grid is not None: left = _enqueue_grid(study, grid, trials, seed, own)   # a space of choices only: walked as a grid
+        else:   # TPE; a trial that failed runs again (a new draw), so only complete ones count
+            if space is not None and not study.trials and all(v is not None and (v in r[1] if r[0] == 'choice' else r[1] <= v <= r[2])
+                                                              for v, r in zip(own.values(), space.values())):
+                study.enqueue_trial(own)   # a search starts from the spec's own setting when it lies in the space
+            left = trials - len(study.get_trials(states=(optuna.trial.TrialState.COMPLETE,)))
         if left > 0: study.optimize(objective, n_trials=left, show_progress_bar=progress)
         best[f"{ds}/{mo}/{'none' if lo == 'full_ce' else sa}/{lo}"] = dict(study.best_params, valid=study.best_value)
     return best
