@@ -627,12 +627,27 @@ def _study_name(spec:dict, ds:str, mo:str, sa:str, lo:str, space:dict|None=None)
     h = '' if space is None else '/space-' + hashlib.sha1(json.dumps(space, sort_keys=True).encode()).hexdigest()[:8]
     return f"{spec['name']}/{ds}/{mo}/{sa}/{lo}{h}"
 
+def _alive(owner) -> bool|None:
+    "Is the process `owner` ([host, pid], what `hpo` records on each trial) still running? None: another host, unknown."
+    import socket
+    if not owner: return False   # a trial of an older negstudy: no owner recorded (its process is long gone)
+    host, pid = owner
+    if host != socket.gethostname(): return None
+    try: os.kill(int(pid), 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
 def _fail_killed(study):
     """A trial whose process was killed stays RUNNING in the storage forever: mark it failed, with `killed` in its system
-    attributes so a grid runs its setting again (a grid point that failed by itself is not retried). One process per
-    study: a trial another process is running now would be taken for killed."""
+    attributes so a grid runs its setting again (a grid point that failed by itself is not retried). Only trials whose
+    process (`owner`, recorded when the trial starts) is gone: a trial another process runs now is left alone, and so is
+    one from another host (a warning says so)."""
     import optuna
     for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,)):
+        alive = _alive(t.system_attrs.get('owner'))
+        if alive is None: warnings.warn(f"hpo {study.study_name}: trial {t.number} runs on {t.system_attrs['owner'][0]}, another host: left as it is")
+        if alive is not False: continue
         study._storage.set_trial_system_attr(t._trial_id, 'killed', True)
         study.tell(t.number, state=optuna.trial.TrialState.FAIL)
 
@@ -647,7 +662,7 @@ def _enqueue_grid(study, grid:dict, trials:int, seed:int, own:dict) -> int:
     order = [pts[i] for i in np.random.default_rng(seed).permutation(len(pts))]
     key = lambda params: tuple(params.get(p) for p in names)
     S = optuna.trial.TrialState
-    killed = [key(t.params or t.system_attrs.get('fixed_params', {})) for t in study.get_trials(deepcopy=False, states=(S.FAIL,)) if t.system_attrs.get('killed')]
+    killed = [key({**t.system_attrs.get('fixed_params', {}), **t.params}) for t in study.get_trials(deepcopy=False, states=(S.FAIL,)) if t.system_attrs.get('killed')]
     first = [q for q in (tuple(own.get(p) for p in names), *killed) if q in pts]   # the spec's own setting, then the killed ones
     order = list(dict.fromkeys(first + order))
     done = {key(t.params) for t in study.get_trials(deepcopy=False) if t.state == S.COMPLETE or (t.state == S.FAIL and not t.system_attrs.get('killed'))}
@@ -665,6 +680,7 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
     "Optuna search per (dataset, model, sampler, loss) of spec on validation; returns {dataset/model/sampler/loss: best params}."
     try: import optuna
     except ImportError: raise ConfigError("hpo needs optuna: pip install 'negstudy[hpo]'") from None
+    import socket
     from negstudy.train import fit
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     storage = _hpo_storage(storage or f"sqlite:///{Path('hpo.db').resolve()}")
@@ -682,6 +698,11 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
         mkw0, skw0 = _model_kws(spec, mo)[0], _as_list(spec['sampler_kw'].get(sa, {}))[0]
         tr0 = {k: v for k, v in {**_as_list(spec['train'])[0], **spec['train_by_dataset'].get(ds, {})}.items() if k != 'refit'}
         def objective(trial):
+            study._storage.set_trial_system_attr(trial._trial_id, 'owner', [socket.gethostname(), os.getpid()])   # see _fail_killed
+            try: return _objective(trial)
+            except KeyboardInterrupt:   # Optuna marks an interrupted trial failed: a grid would never run its point again
+                study._storage.set_trial_system_attr(trial._trial_id, 'killed', True); raise
+        def _objective(trial):
             mkw, skw, tr = dict(mkw0), dict(skw0), dict(tr0)
             if space is not None:   # the spec's own space: only what it names is tuned
                 for p, (kind, *r) in space.items():

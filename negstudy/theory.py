@@ -209,21 +209,27 @@ def best_per_k(runs:pd.DataFrame, family:str, N:int|None=None, min_seeds:int=3, 
     `seeds_compared`), and whether the two are separated: the 95% t-interval of their per-seed difference, over every seed
     the two share (`pairs`), excludes 0 (needs two pairs; `None` below). Settings screened on fewer seeds are not ranked
     with them: `screen_ahead` names those whose NDCG@K beats the best one's on the seeds the two share (contenders that
-    more seeds would settle)."""
+    more seeds would settle; `separated` does not look at them), `screen_unpaired` those that share no seed with it.
+    Exact ties go to the first label in sort order."""
     r = runs[(runs.family == family) & ((runs.N == N) if N is not None else True)]
     out = []
     for k, g in r.groupby('K'):
+        if not np.isfinite(g.ndcg).all(): raise ConfigError(f"{family}, K = {k}: a run's NDCG is not a number ({sorted(set(g[~np.isfinite(g.ndcg)].run))})")
         p = g.pivot_table(index='seed', columns='run', values='ndcg'); n = p.notna().sum()
         dec = n[n >= min_seeds].index if (n >= min_seeds).any() else n.index
         w = p[dec].dropna()   # w: the seeds all decisive settings share
-        if w.empty: continue
-        mean = w.mean().sort_values(ascending=False); b = mean.index[0]; s = mean.index[1] if len(mean) > 1 else None
+        if len(w) < min(min_seeds, n[dec].min()):
+            raise ConfigError(f"{family}, K = {k}: the settings with {min_seeds}+ seeds ({list(dec)}) share {len(w)} seed(s): run them on common seeds")
+        mean = w.mean().reset_index().set_axis(['run', 'm'], axis=1).sort_values(['m', 'run'], ascending=[False, True]).set_index('run').m   # ties: by label
+        b = mean.index[0]; s = mean.index[1] if len(mean) > 1 else None
         d = (p[b] - p[s]).dropna() if s is not None else None   # over every seed the two share
         sep = None if s is None or len(d) < 2 else bool(d.mean() - t_half(d) > 0)
-        ahead = [c for c in p.columns.difference(dec) if (p[c] - p[b]).dropna().mean() > 0]
+        lead = {c: (p[c] - p[b]).dropna().mean() for c in p.columns.difference(dec)}   # NaN: no seed shared with the best
+        ahead = sorted((c for c, v in lead.items() if v > 0), key=lambda c: -lead[c])
         out.append(dict(K=k, best=b, ndcg=mean[b], runner_up=s, runner_up_ndcg=np.nan if s is None else mean[s], seeds_compared=len(w),
                         pairs=0 if s is None else len(d), diff=np.nan if s is None else d.mean(), diff_ci95=np.nan if s is None else t_half(d), separated=sep,
-                        decisive=len(dec), screen_ahead=', '.join(sorted(ahead, key=lambda c: -(p[c] - p[b]).dropna().mean())) or None))
+                        decisive=len(dec), screen_ahead=', '.join(ahead) or None,
+                        screen_unpaired=', '.join(sorted(c for c, v in lead.items() if not np.isfinite(v))) or None))
     return pd.DataFrame(out).set_index('K')
 
 def plot_by_k(table:pd.DataFrame, N:int=200, path=None, mark:float|None=1.4, # the paper's gain, drawn dashed (None: not drawn)
@@ -254,7 +260,8 @@ def plot_by_k(table:pd.DataFrame, N:int=200, path=None, mark:float|None=1.4, # t
 # %% ../nbs/08_theory.ipynb #0fb168f5
 def hardness_verdict(runs:pd.DataFrame, N:int=200, mark:float=1.4, baseline:str='uniform') -> pd.DataFrame:
     """Per family at pool size N and per K (rows of `per_k_runs`): the best decisive setting (`best_per_k`: run with
-    three seeds or more, ranked on the seeds they share; `screen_ahead` names one-seed settings that beat it), its gain over `baseline` with the 95% interval of the per-seed ratios and the pairs behind it,
+    three seeds or more, ranked on the seeds they share; every setting when none has three; `screen_ahead` names settings
+    with fewer seeds that beat it on the seeds they share, and while it does the verdict at that K is provisional), its gain over `baseline` with the 95% interval of the per-seed ratios and the pairs behind it,
     whether that interval clears `mark` (None below two pairs), whether the best is separated from the runner-up, and
     the guideline check: is the best setting at this K `harder`, the `same` or `softer` than the best at the next larger K
     (DNS: smaller M is harder; Softmax-v: larger rho)? The guideline (smaller K wants harder negatives) predicts `harder`
@@ -270,6 +277,7 @@ def hardness_verdict(runs:pd.DataFrame, N:int=200, mark:float=1.4, baseline:str=
             move = None if nxt is None else ('same' if r[knob] == nxt[knob] else 'harder' if harder * r[knob] > harder * nxt[knob] else 'softer')
             rows.append(dict(family=fam, K=k, best=b.loc[k, 'best'], knob=r[knob], gain=r.gain, gain_ci95=r.gain_ci95, n_pairs=r.n_pairs,
                              clears_mark=bool(lo >= mark) if np.isfinite(lo) else None, vs_next_K=move,
-                             separated_from_runner_up=b.loc[k, 'separated'], seeds_compared=b.loc[k, 'seeds_compared'], screen_ahead=b.loc[k, 'screen_ahead'],
+                             separated_from_runner_up=b.loc[k, 'separated'], seeds_compared=b.loc[k, 'seeds_compared'], decisive=b.loc[k, 'decisive'],
+                             screen_ahead=b.loc[k, 'screen_ahead'],
                              settings=runs[(runs.family == fam) & (runs.N == N) & (runs.K == k)].run.nunique()))
     return pd.DataFrame(rows)
