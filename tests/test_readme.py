@@ -34,7 +34,7 @@ def test_readme_numbers_come_from_committed_results():
     ahead = v.screen_ahead.dropna()   # a setting on fewer seeds ahead of the best at some K: the README must say so
     if len(ahead):
         assert ahead.nunique() == 1 and ahead.iloc[0].count('DNS(') == 1, ahead
-        m, n = int(re.search(r'M=(\d+)', ahead.iloc[0])[1]), int(d.set_index('run').seeds[ahead.iloc[0]])
+        m, n = int(re.search(r'M=(\d+)', ahead.iloc[0])[1]), int(d.set_index('run').seeds[ahead.iloc[0]]); assert n < 3, n
         ks = ' and '.join(map(str, ahead.index))
         claim += f"; DNS({m}, 200), on {['', 'one', 'two'][n]} seed{'s' * (n > 1)} so far, leads it at K = {ks}"
     assert claim in ' '.join(text().split()), f'README should say: {claim}'
