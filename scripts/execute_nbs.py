@@ -20,10 +20,18 @@ NEEDS_DATA = {'nbs/01_data.ipynb', 'nbs/02_samplers.ipynb'}   # their outputs sh
 MASK = [(re.compile(r' at 0x[0-9a-f]{6,}'), ''), (re.compile(r'0x[0-9a-f]{6,}'), '0x…'),   # nbdev-clean drops ' at 0x…' from reprs (re.compile(r'/tmp/[\w./-]+'), '/tmp/…'),
         (re.compile(r'\[\d\d/\w{3}/\d{4} \d\d:\d\d:\d\d\]'), '[…]')]   # the time stamps of a local HTTP server's log (01_data's download test)
 
+# Kernels capped at AVX2, so that float32 sums are added in the same order on an AVX-512 CPU as on an AVX2 one: ATen's
+# own kernels (ATEN_CPU_CAPABILITY), MKL's (MKL_CBWR, its conditional numerical reproducibility) and oneDNN's. Without
+# the cap, a 20-epoch SASRec in 07_train ended at NDCG@10 0.4094 on one CI machine and 0.4101 on another.
+KERNELS = {'ATEN_CPU_CAPABILITY': 'avx2', 'MKL_CBWR': 'AVX2', 'ONEDNN_MAX_CPU_ISA': 'AVX2'}
+# What trained numbers may still move by across machines (absolute), for the notebooks whose outputs show a trained
+# model's metrics; every other number must match to 1e-6 (relative), every other character exactly.
+TOLERANCE = {'nbs/07_train.ipynb': 0.01}
+
 def execute(path:Path, timeout:int=600) -> nbformat.NotebookNode:
-    "The notebook at `path` executed top to bottom in a fresh kernel, in its own folder, one thread."
+    "The notebook at `path` executed top to bottom in a fresh kernel, in its own folder, one thread, AVX2 kernels."
     nb = nbformat.read(path, as_version=4)
-    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1'}
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1', **KERNELS}
     os.environ.update(env)
     NotebookClient(nb, timeout=timeout, kernel_name='python3', resources={'metadata': {'path': str(path.parent)}}).execute()
     return nb
@@ -45,6 +53,21 @@ def text_outputs(nb) -> list[str]:
     for i, t in enumerate(out):
         for rx, sub in MASK: t = rx.sub(sub, t)
         out[i] = t
+    return out
+
+NUMBER = re.compile(r'[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?')
+
+def differences(fresh:list[str], committed:list[str], tol:float=0.0, rel:float=1e-6) -> list[str]:
+    """Where `fresh` outputs differ from `committed` ones: the text around the numbers must be identical, integers
+    equal, and each number with a decimal point within `tol` (absolute) or `rel` (relative) of the committed one."""
+    if len(fresh) != len(committed): return [f'{len(fresh)} outputs, {len(committed)} committed']
+    out = []
+    for i, (f, c) in enumerate(zip(fresh, committed)):
+        if NUMBER.split(f) != NUMBER.split(c): out.append(f'output {i}: text differs: {f!r} vs {c!r}'); continue
+        for a, b in zip(NUMBER.findall(f), NUMBER.findall(c)):
+            exact = not any(ch in a + b for ch in '.eE')
+            x, y = float(a), float(b)
+            if (a != b) if exact else abs(x - y) > max(tol, rel * abs(y)): out.append(f'output {i}: {a} vs {b} committed')
     return out
 
 def main(argv):
