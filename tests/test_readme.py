@@ -27,16 +27,18 @@ def test_readme_numbers_come_from_committed_results():
     rk = per_k_runs([ROOT / 'results' / 'theory' / s for s in SWEEPS]); v = hardness_verdict(rk).set_index('K')
     d = hardness_by_k(rk).query("family == 'DNS' and N == 200").drop_duplicates('run')
     dec = ', '.join(str(int(m)) for m in sorted(d[d.seeds >= 3].M))   # the decisive settings (three seeds)
-    assert v.best.nunique() == 1 and (v.n_pairs == 3).all(), v   # one best M at every K, three seeds paired with uniform
+    assert (v.n_pairs == 3).all() and (v.decisive >= 3).all(), v   # every K's best has three seeds, paired with uniform
     g5, g50 = f"{v.loc[5, 'gain']:.2f}", f"{v.loc[50, 'gain']:.2f}"
-    claim = (f"three seeds) DNS({int(v.loc[5, 'knob'])}, 200), best of M = {dec} at every K, beats uniform negatives by {g5}× at NDCG@5 "
-             f"and {g50}× at NDCG@50 (the paper: 1.49×)")
+    m5, m50 = int(v.loc[5, 'knob']), int(v.loc[50, 'knob'])
+    claim = (f"three seeds) the best of DNS(M, 200) for M = {dec} beats uniform negatives by {g5}× at NDCG@5 (M = {m5}) "
+             f"and {g50}× at NDCG@50 (M = {m50}; the paper: 1.49×)")
+    sep = [int(k) for k, x in v.separated_from_runner_up.items() if x is True or x == True]   # None: no runner-up to compare
+    if m5 < m50:   # DNS keeps the top M of N: a smaller M is harder
+        clear = 'at every K' if len(sep) == len(v) else f"only at K = {' and '.join(map(str, sep))}" if sep else 'at no K'
+        claim += f": the best M is harder at smaller K, the paper's guideline, but {clear} is the best clear of seed noise"
+    else: assert False, f'the README sentence assumes the best M is harder at K = 5 than at 50; now M = {m5} and {m50}: rewrite it'
     ahead = v.screen_ahead.dropna()   # a setting on fewer seeds ahead of the best at some K: the README must say so
-    if len(ahead):
-        assert ahead.nunique() == 1 and ahead.iloc[0].count('DNS(') == 1, ahead
-        m, n = int(re.search(r'M=(\d+)', ahead.iloc[0])[1]), int(d.set_index('run').seeds[ahead.iloc[0]]); assert n < 3, n
-        ks = ' and '.join(map(str, ahead.index))
-        claim += f"; DNS({m}, 200), on {['', 'one', 'two'][n]} seed{'s' * (n > 1)} so far, leads it at K = {ks}"
+    assert not len(ahead), f'{ahead.to_dict()}: a screened setting leads the best; the README must say so (see git history for the clause)'
     assert claim in ' '.join(text().split()), f'README should say: {claim}'
     found = re.findall(r'\d+\.\d+', prose(text()))
     assert sorted(found) == sorted([g5, g50, '1.49']), (
