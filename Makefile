@@ -34,11 +34,11 @@ check-clean: install
 # tests/ includes tests/test_notebooks.py: every notebook `nbdev-test` collects (nbs/ recursively, experiments too; it
 # checks the list against nbdev-test's own), each in a fresh process under a per-notebook time budget, so a notebook that
 # fails under nbdev-test fails here; and tests/test_study.py runs the README's by-hand papermill command.
-# kernels capped at AVX2 (scripts/execute_nbs.py's KERNELS): a notebook's numbers are then the same on an AVX-512 CI
-# machine as on an AVX2 one
-test: export ATEN_CPU_CAPABILITY = avx2
-test: export MKL_CBWR = AVX2
-test: export ONEDNN_MAX_CPU_ISA = AVX2
+# kernels capped at AVX2 (scripts/execute_nbs.py's KERNELS, which tests/test_outputs.py checks against these lines), so
+# that float sums add in the same order on an AVX-512 machine as on an AVX2 one
+test nbdev-test: export ATEN_CPU_CAPABILITY = avx2
+test nbdev-test: export MKL_CBWR = AVX2
+test nbdev-test: export ONEDNN_MAX_CPU_ISA = AVX2
 test: check-clean
 	$(PY) -m pytest -n 2 -q tests
 

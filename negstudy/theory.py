@@ -16,7 +16,7 @@ from .core import ConfigError, t_half
 # %% auto #0
 __all__ = ['SWEEPS', 'cvar', 'top_m_mean', 'dro_temperature', 'topk_bounds', 'simulate_topk_opauc', 'plot_simulation',
            'hardness_sweep', 'best_by_k', 'plot_sweep', 'per_k_runs', 'hardness_by_k', 'best_per_k', 'plot_by_k',
-           'hardness_verdict']
+           'hardness_verdict', 'margin_shift']
 
 # %% ../nbs/08_theory.ipynb #b6e38498
 def cvar(losses:np.ndarray, beta:float) -> float:
@@ -281,3 +281,20 @@ def hardness_verdict(runs:pd.DataFrame, N:int=200, mark:float=1.4, baseline:str=
                              screen_ahead=b.loc[k, 'screen_ahead'],
                              settings=runs[(runs.family == fam) & (runs.N == N) & (runs.K == k)].run.nunique()))
     return pd.DataFrame(rows)
+
+# %% ../nbs/08_theory.ipynb #2593b020
+def margin_shift(runs:pd.DataFrame, harder:str, softer:str, k_small:int=5, k_large:int=50) -> pd.Series:
+    """The guideline as a paired test (rows of `per_k_runs`): per seed both settings ran at both K, the relative margin
+    ln(NDCG@K(`harder`) / NDCG@K(`softer`)) at `k_small` and at `k_large` (a log ratio, so that NDCG@50 being larger than
+    NDCG@5 does not widen the margin by itself), and their difference, the shift. Returns the mean margins, the mean shift
+    with the 95% t-interval over those seeds (`pairs`), and `separated` (the interval excludes 0; None below two pairs).
+    The guideline (smaller K wants harder negatives) predicts a positive shift."""
+    r = runs[runs.K.isin([k_small, k_large])]
+    if missing := [f'{s} at K = {k}' for s in (harder, softer) for k in (k_small, k_large) if not ((r.run == s) & (r.K == k)).any()]:
+        raise ConfigError(f"margin_shift: no runs of {', '.join(missing)}")
+    p = r[r.run.isin([harder, softer])].pivot_table(index='seed', columns=['K', 'run'], values='ndcg')
+    m = {k: np.log(p[(k, harder)] / p[(k, softer)]) for k in (k_small, k_large)}
+    d = (m[k_small] - m[k_large]).dropna(); h = t_half(d)
+    return pd.Series({'harder': harder, 'softer': softer, f'margin@{k_small}': m[k_small][d.index].mean(), f'margin@{k_large}': m[k_large][d.index].mean(),
+                      'shift': d.mean(), 'shift_ci95': h, 'pairs': len(d), 'positive_seeds': int((d > 0).sum()),
+                      'separated': None if len(d) < 2 else bool(abs(d.mean()) > h)})

@@ -24,9 +24,10 @@ MASK = [(re.compile(r' at 0x[0-9a-f]{6,}'), ''), (re.compile(r'0x[0-9a-f]{6,}'),
 # own kernels (ATEN_CPU_CAPABILITY), MKL's (MKL_CBWR, its conditional numerical reproducibility) and oneDNN's. Without
 # the cap, a 20-epoch SASRec in 07_train ended at NDCG@10 0.4094 on one CI machine and 0.4101 on another.
 KERNELS = {'ATEN_CPU_CAPABILITY': 'avx2', 'MKL_CBWR': 'AVX2', 'ONEDNN_MAX_CPU_ISA': 'AVX2'}
-# What trained numbers may still move by across machines (absolute), for the notebooks whose outputs show a trained
-# model's metrics; every other number must match to 1e-6 (relative), every other character exactly.
-TOLERANCE = {'nbs/07_train.ipynb': 0.01}
+# How far (relative) a decimal may move across machines, for the notebooks whose outputs show a trained model's
+# metrics (07's SASRec: 0.17% on NDCG@10, 0.7% on the mid band between two CI machines before the cap; whether the cap
+# alone makes them equal was not checked on a second machine); every other decimal must match to 1e-6.
+TOLERANCE = {'nbs/07_train.ipynb': 0.02}
 
 def execute(path:Path, timeout:int=600) -> nbformat.NotebookNode:
     "The notebook at `path` executed top to bottom in a fresh kernel, in its own folder, one thread, AVX2 kernels."
@@ -55,19 +56,23 @@ def text_outputs(nb) -> list[str]:
         out[i] = t
     return out
 
-NUMBER = re.compile(r'[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?')
+# a number standing alone: not inside a word or an id (`ndcg10`, `00b1e76890cb`, `ml-1m`) nor a version (`2.13.0`)
+NUMBER = re.compile(r'(?<![\w.])[-+]?(?:\d+\.\d+|\d+)(?:[eE][-+]?\d+)?(?!\w|\.\d)')
 
-def differences(fresh:list[str], committed:list[str], tol:float=0.0, rel:float=1e-6) -> list[str]:
-    """Where `fresh` outputs differ from `committed` ones: the text around the numbers must be identical, integers
-    equal, and each number with a decimal point within `tol` (absolute) or `rel` (relative) of the committed one."""
+def differences(fresh:list[str], committed:list[str], rel:float=1e-6) -> list[str]:
+    """Where `fresh` outputs differ from `committed` ones: the text between the numbers must be the same (runs of white
+    space count as one: a table's column width follows its widest number), integers equal, and a number with a
+    decimal point or an exponent within `rel` of the committed one (relative); an integer never matches a decimal."""
     if len(fresh) != len(committed): return [f'{len(fresh)} outputs, {len(committed)} committed']
     out = []
     for i, (f, c) in enumerate(zip(fresh, committed)):
-        if NUMBER.split(f) != NUMBER.split(c): out.append(f'output {i}: text differs: {f!r} vs {c!r}'); continue
+        if [' '.join(t.split()) for t in NUMBER.split(f)] != [' '.join(t.split()) for t in NUMBER.split(c)]:
+            out.append(f'output {i}: text differs: {f!r} vs {c!r}'); continue
         for a, b in zip(NUMBER.findall(f), NUMBER.findall(c)):
-            exact = not any(ch in a + b for ch in '.eE')
+            if a == b: continue
+            dec_a, dec_b = (any(ch in t for ch in '.eE') for t in (a, b))
             x, y = float(a), float(b)
-            if (a != b) if exact else abs(x - y) > max(tol, rel * abs(y)): out.append(f'output {i}: {a} vs {b} committed')
+            if not (dec_a and dec_b and abs(x - y) <= rel * abs(y)): out.append(f'output {i}: {a} vs {b} committed')
     return out
 
 def main(argv):
