@@ -34,15 +34,15 @@ def test_readme_numbers_come_from_committed_results():
              f"and {g50}× at NDCG@50 (M = {m50}; the paper: 1.49×)")
     ms = sorted(int(m) for m in d[d.seeds >= 3].M)   # the guideline as a shift of the margin, for every pair of decisive M
     sh = pd.DataFrame([margin_shift(rk, f'DNS(M={a}, N=200)', f'DNS(M={b}, N=200)') for i, a in enumerate(ms) for b in ms[i + 1:]])
-    assert sh.separated.astype(bool).all() and (sh['shift'] > 0).all() and (sh.positive_seeds == sh.pairs).all(), (
-        f'the README says harder negatives gain more at smaller K for every pair, every seed, clear of seed noise; now:\n{sh}')
-    claim += f"; harder negatives gain more at smaller K (each pair of M = {dec}, every seed, clear of seed noise), the paper's guideline"
+    assert sh.separated.astype(bool).all() and (sh['shift'] > 0).all() and (sh.pairs == 3).all(), (
+        f'the README says harder negatives gain more at K = 5 than at 50 for every pair, paired intervals over 3 seeds; now:\n{sh}')
+    claim += f"; harder negatives gain more at K = 5 than at 50 (each pair of M = {dec}; paired 95% intervals, 3 seeds), the paper's guideline"
     assert m5 < m50 and not v.loc[5, 'separated_from_runner_up'], (
         f'K = 5: best M = {m5} (separated from its runner-up: {v.loc[5, "separated_from_runner_up"]}), K = 50: M = {m50}: rewrite the README clause')
-    claim += f", though M = {m5}'s lead at K = 5 is not"
+    claim += f", though M = {m5}'s lead at K = 5 is within seed noise"
     per_k = hardness_by_k(rk).set_index(['run', 'K']).ndcg   # mean over seeds
     dns, uni = per_k[(f'DNS(M={m50}, N=200)', 50)] / 0.1811 - 1, per_k[('uniform', 50)] / 0.1216 - 1   # the paper's NDCG@50
-    assert abs(dns) < 0.02, dns
+    assert abs(dns) < 0.02 and uni > 0, (dns, uni)
     claim += f"; DNS({m50}, 200) is within 2% of the paper's NDCG@50, our uniform {round(100 * uni)}% above"
     ahead = v.screen_ahead.dropna()   # a setting on fewer seeds ahead of the best at some K: the README must say so
     assert not len(ahead), f'{ahead.to_dict()}: a screened setting leads the best; the README must say so (see git history for the clause)'
