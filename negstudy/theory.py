@@ -287,7 +287,8 @@ def margin_shift(runs:pd.DataFrame, harder:str, softer:str, k_small:int=5, k_lar
     """The guideline as a paired test (rows of `per_k_runs`): per seed both settings ran at both K, the relative margin
     ln(NDCG@K(`harder`) / NDCG@K(`softer`)) at `k_small` and at `k_large` (a log ratio, so that NDCG@50 being larger than
     NDCG@5 does not widen the margin by itself), and their difference, the shift. Returns the mean margins, the mean shift
-    with the 95% t-interval over those seeds (`pairs`), and `separated` (the interval excludes 0; None below two pairs).
+    with the 95% t-interval over those seeds (`pairs`), its two-sided one-sample t-test p-value `p` (for corrections over
+    several pairs; None below two pairs or with no spread) and `separated` (the interval excludes 0; None below two pairs).
     The guideline (smaller K wants harder negatives) predicts a positive shift."""
     r = runs[runs.K.isin([k_small, k_large]) & runs.run.isin([harder, softer])]
     if bad := sorted(set(r[~(np.isfinite(r.ndcg) & (r.ndcg > 0))].run)): raise ConfigError(f"margin_shift: an NDCG of {bad} is not a positive number")
@@ -296,7 +297,9 @@ def margin_shift(runs:pd.DataFrame, harder:str, softer:str, k_small:int=5, k_lar
     p = r.pivot_table(index='seed', columns=['K', 'run'], values='ndcg')
     m = {k: np.log(p[(k, harder)] / p[(k, softer)]) for k in (k_small, k_large)}
     d = (m[k_small] - m[k_large]).dropna(); h = t_half(d)
+    from scipy import stats
+    pv = float(stats.ttest_1samp(d, 0).pvalue) if len(d) > 1 and d.std() > 0 else None
     if not len(d): raise ConfigError(f"margin_shift: {harder} and {softer} share no seed run at both K = {k_small} and K = {k_large}")
     return pd.Series({'harder': harder, 'softer': softer, f'margin@{k_small}': m[k_small][d.index].mean(), f'margin@{k_large}': m[k_large][d.index].mean(),
-                      'shift': d.mean(), 'shift_ci95': h, 'pairs': len(d), 'positive_seeds': int((d > 0).sum()),
+                      'shift': d.mean(), 'shift_ci95': h, 'p': pv, 'pairs': len(d), 'positive_seeds': int((d > 0).sum()),
                       'separated': None if len(d) < 2 else bool(abs(d.mean()) > h)})
