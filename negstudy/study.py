@@ -22,9 +22,10 @@ from .models import MODELS
 
 # %% auto #0
 __all__ = ['PIPELINES', 'PIPELINE_KEYS', 'SPEC_KEYS', 'PRESETS', 'LOSS_KW', 'DILUTE', 'SEARCH_KINDS', 'SEARCH_FIT',
-           'WITH_NEGATIVES', 'MODES', 'CELL_DEFAULTS', 'TEMPLATE', 'TEMPLATE_TRAIN', 'CELL_KEYS', 'BAND_COLS', 'SEARCH',
-           'validate_spec', 'load_spec', 'cell_id', 'expand', 'run_cell', 'load_cell', 'is_done', 'can_continue',
-           'template_params', 'run_grid', 'collect', 'summarize', 'band_table', 'report', 'hpo', 'main']
+           'WITH_NEGATIVES', 'MODES', 'CELL_DEFAULTS', 'TEMPLATE', 'TEMPLATE_TRAIN', 'CELL_KEYS', 'PARKED', 'BAND_COLS',
+           'SEARCH', 'validate_spec', 'load_spec', 'cell_id', 'expand', 'run_cell', 'load_cell', 'is_done',
+           'can_continue', 'template_params', 'park', 'run_grid', 'collect', 'summarize', 'band_table', 'report', 'hpo',
+           'main']
 
 # %% ../nbs/10_study.ipynb #d14366ad
 PIPELINES = {'autosample_search': 'autosample'}   # a grid "sampler" that is a whole procedure -> the sampler whose settings it also takes
@@ -268,6 +269,7 @@ def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=Fal
     m = dict(id=cfg.get('id', cell_id(cfg)), config=cfg, test=r.test, valid=r.valid, best_epoch=r.best_epoch,
              epochs_run=len(r.history), stopped=r.stopped, refit=r.refit, wall_s=(w := time.time() - t0),
              wall_total_s=w + r.wall_total_s - r.wall_s, train_s=r.train_s,   # + earlier calls' time (resumed cells)
+             resumed_at=r.resumed_at,   # the epoch this call went on from (None: from the start; a pipeline: its last stage's)
              seqs_per_s=r.seqs_per_s, device=r.device, negstudy=negstudy.__version__, history=r.history,
              fit_config=r.config,   # every setting fit used, defaults and the sampler's effective settings included
              data=dict(users=sp.source.n_users, items=sp.source.n_items, interactions=len(sp.source),   # what the cell loaded
@@ -285,7 +287,7 @@ def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=Fal
 def _stage(r) -> dict:
     "What metrics.json keeps of one stage of a pipeline."
     return dict(test=r.test, valid=r.valid, best_epoch=r.best_epoch, epochs_run=len(r.history), stopped=r.stopped,
-                train_s=r.train_s, wall_s=r.wall_s, history=r.history)
+                train_s=r.train_s, wall_s=r.wall_s, history=r.history, resumed_at=r.resumed_at)
 
 def _run_pipeline(cfg:dict, sp, tr:dict, lkw:dict, device, progress:bool, out_dir:Path):
     """A `PIPELINES` cell: AutoSample's search stage, then its retrain(s) (`negstudy.autosearch.autosample_search`). The
@@ -414,6 +416,31 @@ def _lock_runs(runs_dir:Path):
     if f is not None: f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
     return f
 
+PARKED = 'checkpoint.keep'   # a parked checkpoint: what `park` renames checkpoint.pt to
+
+def park(runs_dir:str|Path) -> list[Path]:
+    """Rename every checkpoint in `runs_dir` (each unfinished cell's `checkpoint.pt`, and those of a pipeline's stages) to
+    `PARKED`, so that it survives where ignored files do not (`*.pt` is git-ignored: a fresh clone, a copied working tree,
+    a session that keeps only unignored files). The next `run_grid` on the folder renames them back and continues from them.
+    Refuses while a grid runs in the folder (its cells would write new checkpoints beside the parked ones). Returns the parked files."""
+    runs_dir = Path(runs_dir)
+    if not runs_dir.is_dir(): raise ConfigError(f"{runs_dir}: no runs folder")
+    lock = _lock_runs(runs_dir)
+    try:
+        out = []
+        for c in sorted(runs_dir.glob('*/checkpoint.pt')) + sorted(runs_dir.glob('*/*/checkpoint.pt')):
+            os.replace(c, c.with_name(PARKED)); out.append(c.with_name(PARKED))
+        return out
+    finally:
+        if lock is not None: lock.close()
+
+def _unpark(runs_dir:Path) -> int:
+    "Rename parked checkpoints back to checkpoint.pt (where none is there already); how many."
+    n = 0
+    for c in [*runs_dir.glob(f'*/{PARKED}'), *runs_dir.glob(f'*/*/{PARKED}')]:
+        if not (ck := c.with_name('checkpoint.pt')).exists(): os.replace(c, ck); n += 1
+    return n
+
 def run_grid(spec:dict, runs_dir:str|Path, backend:str='local', workers:int=2, executor:str='papermill',
              device:str|None=None, address:str|None=None, gpus_per_run:float=0.0, progress:bool=True,
              mode:str|None=None, # 'continue' / 'stop_now': only the cells with a checkpoint that are not finished (`run_cell`)
@@ -427,6 +454,7 @@ def run_grid(spec:dict, runs_dir:str|Path, backend:str='local', workers:int=2, e
     lock = _lock_runs(runs_dir)   # held until this function returns or raises (or the process dies)
     try:
         for t in runs_dir.glob('*/.*.tmp'): t.unlink()    # temporaries of writes a SIGKILL interrupted
+        if (n := _unpark(runs_dir)) and progress: print(f"{runs_dir}: {n} parked checkpoint(s) restored (negstudy park)")
         if not (subset and (runs_dir/'spec.json').exists()): write_json(runs_dir/'spec.json', spec)   # the whole grid's, not a part's
         todo = [c for c in cells if (can_continue(runs_dir/c['id']) if mode else not is_done(runs_dir/c['id']))]
         if backend == 'local': _require_data(todo)   # one clear error before the first cell, not one per cell
@@ -739,7 +767,7 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
 
 # %% ../nbs/10_study.ipynb #d5fe3bd6
 def main(argv=None):
-    "negstudy grid | report | hpo"
+    "negstudy grid | run | report | park | hpo"
     import argparse
     ap = argparse.ArgumentParser(prog='negstudy', description='Which negative sampler should I use? Run and report the study.')
     sub = ap.add_subparsers(dest='cmd', required=True)
@@ -760,6 +788,8 @@ def main(argv=None):
     r.add_argument('runs'); r.add_argument('--figures', required=True); r.add_argument('--k', type=int, default=10)
     rn = sub.add_parser('run', help='run one cell: a YAML/JSON mapping of dataset, model, sampler, loss, seed, *_kw, train')
     rn.add_argument('config'); rn.add_argument('--out', help='the run folder (default runs/manual/<cell id>)'); rn.add_argument('--device')
+    pk = sub.add_parser('park', help="rename a stopped grid's checkpoints to checkpoint.keep (not git-ignored); the next grid run restores them")
+    pk.add_argument('runs')
     h = sub.add_parser('hpo', help='Optuna search per (dataset, model, sampler, loss)')
     h.add_argument('spec'); h.add_argument('--dataset'); h.add_argument('--trials', type=int, default=20)
     h.add_argument('--storage', help='Optuna storage URL (default sqlite:///hpo.db)'); h.add_argument('--out', default='hpo_best.json')
@@ -781,6 +811,9 @@ def main(argv=None):
             m = run_cell(cfg, out, a.device, progress=True)
             print(json.dumps({k: round(v, 4) for k, v in m['test'].items() if k in ('ndcg@10', 'hr@10', 'head_hr@10', 'mid_hr@10', 'tail_hr@10', 'balance@10', 'coverage@10')}))
             print(f"cell {cfg['id']}: {out/'metrics.json'}"); return 0
+        if a.cmd == 'park':
+            for p in (got := park(a.runs)): print(p)
+            print(f"{len(got)} checkpoint(s) parked in {a.runs}; the next `negstudy grid ... --runs {a.runs}` goes on from them"); return 0
         if a.cmd == 'report':
             bt = report(a.runs, a.figures, a.k)
             with pd.option_context('display.width', 250, 'display.max_columns', 20): print(bt.to_string())

@@ -324,6 +324,7 @@ class FitResult:
     stopped: str = 'epochs'   # why training ended: 'epochs', 'patience', 'time_budget' or 'max_steps'
     refit: dict|None = None   # with refit=True: the refit's epochs, train_s, history and the selection model's test metrics
     wall_total_s: float|None = None   # wall_s plus the wall time earlier calls spent up to their last checkpoint (resumed runs)
+    resumed_at: int|None = None   # the epoch of the checkpoint this call went on from (None: it started at epoch 1)
     split: object = field(default=None, repr=False)   # the Split it was trained on (what `recommend` reads; not saved)
     by_select: dict|None = None   # with `also_select`: metric -> dict(best_epoch, valid, test) of the weights that metric chose
 
@@ -376,7 +377,7 @@ class FitResult:
                   n_users=net.user_emb.num_embeddings - 1 if hasattr(net, 'user_emb') else 0, history=self.history,
                   best_epoch=self.best_epoch, valid=self.valid, test=self.test, stopped=self.stopped, device=self.device,
                   wall_s=self.wall_s, train_s=self.train_s, seqs_per_s=self.seqs_per_s, refit=self.refit,
-                  wall_total_s=self.wall_total_s, by_select=self.by_select)
+                  wall_total_s=self.wall_total_s, by_select=self.by_select, resumed_at=self.resumed_at)
         with atomic_path(path) as tmp: torch.save(st, tmp)
         return Path(path)
 
@@ -391,7 +392,7 @@ class FitResult:
         net.load_state_dict(st['weights']); net.to(get_device(device)).eval()
         return cls(st['history'], st['best_epoch'], st['valid'], st['test'], st['wall_s'], st['train_s'], st['seqs_per_s'],
                    st['device'], c, net, st['stopped'], refit=st.get('refit'), wall_total_s=st.get('wall_total_s'),
-                   by_select=st.get('by_select'), split=sp)   # (files saved before these three were kept: None)
+                   by_select=st.get('by_select'), resumed_at=st.get('resumed_at'), split=sp)   # (files saved before these were kept: None)
 
 # %% ../nbs/07_train.ipynb #028caeb0
 def check_combination(model:str, sampler:str|None, loss:str, sampler_kw:dict|None=None, loss_kw:dict|None=None, protocol:str='',
@@ -523,7 +524,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     gens = [gen] + _generators(smp)
     ckpt = None if out_dir is None else Path(out_dir) / 'checkpoint.pt'
     rs = load_checkpoint(ckpt, cfg, net, opt, sched, gens, smp, dev) if ckpt is not None and resume and ckpt.exists() else RunState()
-    start = rs.epoch + 1
+    start = rs.epoch + 1; resumed_at = rs.epoch if rs.epoch else None
     why = lambda out_of_time: ('patience' if rs.spent(patience, also_select) else 'max_steps' if max_steps and rs.steps >= max_steps
                                else 'time_budget' if out_of_time else 'epochs')
     stopped = why(False)   # a resumed run may already be over
@@ -565,7 +566,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
             write_json(Path(out_dir) / 'history.json', dict(config=cfg, best_epoch=len(rs.hist), history=rs.hist))
         test = evaluate(net, sp, 'test', **fkw); w = time.time() - t0
         return FitResult(rs.hist, len(rs.hist), {}, test, w, rs.train_s, rs.seen / max(rs.train_s, 1e-9), str(dev), cfg, net, stopped,
-                         wall_total_s=rs.prior_s + w, split=sp)
+                         wall_total_s=rs.prior_s + w, split=sp, resumed_at=resumed_at)
     if rs.best_state is None: raise ConfigError(f"no validation ran (epochs={epochs}, checkpoint at epoch {start - 1})")
     by_select, seen_ep = {}, {}   # seen_ep: epoch -> (valid, test), so selections that chose the same epoch are evaluated once
     for m in also_select:   # each extra selection metric's own weights, tested (before the main selection's, which the model keeps)
@@ -588,7 +589,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         test, net = r.test, r.model
     w = time.time() - t0
     return FitResult(rs.hist, rs.best_epoch, valid, test, w, rs.train_s, rs.seen / max(rs.train_s, 1e-9), str(dev), cfg, net, stopped, info,
-                     rs.prior_s + w, split=sp, by_select=by_select or None)
+                     rs.prior_s + w, split=sp, by_select=by_select or None, resumed_at=resumed_at)
 
 def _refit(args:dict, epochs:int, dev, out_dir) -> FitResult:
     "A fresh model with the same settings and seed on train + valid for exactly `epochs` epochs, tested with its last weights."
