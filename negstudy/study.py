@@ -6,7 +6,7 @@ Docs: https://negstudy.github.io/negstudy/study.html.md"""
 
 # %% ../nbs/10_study.ipynb #17586a4a
 from __future__ import annotations
-import os, sys, json, hashlib, time, traceback, itertools, threading, warnings
+import os, sys, json, hashlib, time, traceback, itertools, threading, warnings, socket
 from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor, as_completed
 import numpy as np
@@ -23,7 +23,7 @@ from .models import MODELS
 # %% auto #0
 __all__ = ['PIPELINES', 'PIPELINE_KEYS', 'SPEC_KEYS', 'PRESETS', 'LOSS_KW', 'DILUTE', 'SEARCH_KINDS', 'SEARCH_FIT',
            'WITH_NEGATIVES', 'MODES', 'CELL_DEFAULTS', 'TEMPLATE', 'TEMPLATE_TRAIN', 'CELL_KEYS', 'PARKED', 'BAND_COLS',
-           'SEARCH', 'validate_spec', 'load_spec', 'cell_id', 'expand', 'run_cell', 'load_cell', 'is_done',
+           'SEARCH', 'CATCH', 'validate_spec', 'load_spec', 'cell_id', 'expand', 'run_cell', 'load_cell', 'is_done',
            'can_continue', 'template_params', 'park', 'run_grid', 'collect', 'summarize', 'band_table', 'report', 'hpo',
            'main']
 
@@ -657,7 +657,6 @@ def _study_name(spec:dict, ds:str, mo:str, sa:str, lo:str, space:dict|None=None)
 
 def _alive(owner) -> bool|None:
     "Is the process `owner` ([host, pid], what `hpo` records on each trial) still running? None: another host, unknown."
-    import socket
     if not owner: return False   # a trial of an older negstudy: no owner recorded (its process is long gone)
     host, pid = owner
     if host != socket.gethostname(): return None
@@ -689,18 +688,21 @@ def _enqueue_grid(study, grid:dict, trials:int, seed:int, own:dict) -> int:
     names = list(grid); pts = list(itertools.product(*grid.values()))
     order = [pts[i] for i in np.random.default_rng(seed).permutation(len(pts))]
     key = lambda params: tuple(params.get(p) for p in names)
-    S = optuna.trial.TrialState
-    killed = [key({**t.system_attrs.get('fixed_params', {}), **t.params}) for t in study.get_trials(deepcopy=False, states=(S.FAIL,)) if t.system_attrs.get('killed')]
+    S = optuna.trial.TrialState; ts = study.get_trials(deepcopy=False)   # read once
+    fail = [t for t in ts if t.state == S.FAIL]
+    killed = [key({**t.system_attrs.get('fixed_params', {}), **t.params}) for t in fail if t.system_attrs.get('killed')]
     first = [q for q in (tuple(own.get(p) for p in names), *killed) if q in pts]   # the spec's own setting, then the killed ones
     order = list(dict.fromkeys(first + order))
-    done = {key(t.params) for t in study.get_trials(deepcopy=False) if t.state == S.COMPLETE or (t.state == S.FAIL and not t.system_attrs.get('killed'))}
-    queued = {key(t.system_attrs.get('fixed_params', {})) for t in study.get_trials(deepcopy=False, states=(S.WAITING,))}
-    failed = [t.params for t in study.get_trials(deepcopy=False, states=(S.FAIL,)) if not t.system_attrs.get('killed')]
-    if failed: warnings.warn(f"hpo {study.study_name}: {len(failed)} grid point(s) failed and are left out: {failed}")
+    failed = [t.params for t in fail if not t.system_attrs.get('killed')]
+    done = {key(t.params) for t in ts if t.state == S.COMPLETE} | {key(p) for p in failed}
+    queued = {key(t.system_attrs.get('fixed_params', {})) for t in ts if t.state == S.WAITING}
+    if failed: warnings.warn(f"hpo {study.study_name}: {len(failed)} grid point(s) failed earlier and are left out: {failed}")
     want = min(trials, len(pts)) - len(done)
     for q in [q for q in order if q not in done and q not in queued][:max(0, want - len(queued))]:
         study.enqueue_trial(dict(zip(names, q)))
     return want
+
+CATCH = (ConfigError, RuntimeError, ValueError, ArithmeticError)   # what a failing trial raises (a bad setting, out of memory)
 
 def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, progress:bool=False,
         samplers:list|None=None, # tune only these of the spec's samplers (None: all)
@@ -708,7 +710,6 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
     "Optuna search per (dataset, model, sampler, loss) of spec on validation; returns {dataset/model/sampler/loss: best params}."
     try: import optuna
     except ImportError: raise ConfigError("hpo needs optuna: pip install 'negstudy[hpo]'") from None
-    import socket
     from negstudy.train import fit
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     storage = _hpo_storage(storage or f"sqlite:///{Path('hpo.db').resolve()}")
@@ -730,6 +731,8 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
             try: return _objective(trial)
             except KeyboardInterrupt:   # Optuna marks an interrupted trial failed: a grid would never run its point again
                 study._storage.set_trial_system_attr(trial._trial_id, 'killed', True); raise
+            except CATCH as e:   # this setting fails (e.g. out of memory, or a pool below n_neg): recorded, the search goes on
+                study._storage.set_trial_system_attr(trial._trial_id, 'error', f"{type(e).__name__}: {e}"); raise
         def _objective(trial):
             mkw, skw, tr = dict(mkw0), dict(skw0), dict(tr0)
             if space is not None:   # the spec's own space: only what it names is tuned
@@ -761,7 +764,12 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
                                                               for v, r in zip(own.values(), space.values())):
                 study.enqueue_trial(own)   # a search starts from the spec's own setting when it lies in the space
             left = trials - len(study.get_trials(states=(optuna.trial.TrialState.COMPLETE,)))
-        if left > 0: study.optimize(objective, n_trials=left, show_progress_bar=progress)
+        ended = {t.number for t in study.get_trials(deepcopy=False) if t.state.is_finished()}   # before this call (queued ones are not)
+        if left > 0: study.optimize(objective, n_trials=left, show_progress_bar=progress, catch=CATCH)
+        if errs := [f"trial {t.number} {t.params}: {t.system_attrs['error']}" for t in study.trials if t.number not in ended and 'error' in t.system_attrs]:
+            warnings.warn(f"hpo {study.study_name}: {len(errs)} trial(s) failed (a grid leaves a failed point out; TPE draws again on the next call): " + '; '.join(errs))
+        if not study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,)):
+            raise ConfigError(f"hpo {study.study_name}: no trial completed" + (f"; the last failed with {errs[-1]}" if errs else ''))
         best[f"{ds}/{mo}/{'none' if lo == 'full_ce' else sa}/{lo}"] = dict(study.best_params, valid=study.best_value)
     return best
 
