@@ -445,6 +445,7 @@ def run_grid(spec:dict, runs_dir:str|Path, backend:str='local', workers:int=2, e
              device:str|None=None, address:str|None=None, gpus_per_run:float=0.0, progress:bool=True,
              mode:str|None=None, # 'continue' / 'stop_now': only the cells with a checkpoint that are not finished (`run_cell`)
              subset:bool=False, # `spec` is part of the folder's grid (`--dataset`, `--samplers`): its spec.json, if any, is kept
+             whole:dict|None=None, # with `subset`: the whole grid's spec, written as spec.json (the part's is never written then)
              ) -> pd.DataFrame:
     "Run all cells of `spec` that are not done (with `mode`: continue or end those that can continue); a table of cell, status and error."
     check_choice('backend', backend, ['local', 'ray']); check_choice('executor', executor, ['papermill', 'direct'])
@@ -455,7 +456,8 @@ def run_grid(spec:dict, runs_dir:str|Path, backend:str='local', workers:int=2, e
     try:
         for t in runs_dir.glob('*/.*.tmp'): t.unlink()    # temporaries of writes a SIGKILL interrupted
         if (n := _unpark(runs_dir)) and progress: print(f"{runs_dir}: {n} parked checkpoint(s) restored (negstudy park)")
-        if not (subset and (runs_dir/'spec.json').exists()): write_json(runs_dir/'spec.json', spec)   # the whole grid's, not a part's
+        if whole is not None: write_json(runs_dir/'spec.json', whole)   # the whole grid's, not a part's
+        elif not (subset and (runs_dir/'spec.json').exists()): write_json(runs_dir/'spec.json', spec)
         todo = [c for c in cells if (can_continue(runs_dir/c['id']) if mode else not is_done(runs_dir/c['id']))]
         if backend == 'local': _require_data(todo)   # one clear error before the first cell, not one per cell
         status = {c['id']: 'done (skipped)' if is_done(runs_dir/c['id']) else 'no checkpoint (skipped)' for c in cells if c not in todo}
@@ -809,8 +811,9 @@ def main(argv=None):
             spec = load_spec(a.spec, datasets=[a.dataset] if a.dataset else None, tuned=tuned,
                              only_samplers=a.samplers.split(',') if a.samplers else None)
             runs = a.runs or f"runs/{spec['name']}-{a.dataset or 'all'}"
+            part = bool(a.dataset or a.samplers)
             st = run_grid(spec, runs, a.backend, a.workers, a.executor, a.device, a.address, a.gpus_per_run, mode=a.mode,
-                          subset=bool(a.dataset or a.samplers))
+                          subset=part, whole=load_spec(a.spec, tuned=tuned) if part else None)
             print(st.status.value_counts().to_string())
             for _, row in st[st.status == 'failed'].iterrows(): print(f"FAILED {row.id} ({row.sampler}, seed {row.seed}): {row.error}")
             return 1 if (st.status == 'failed').any() else 0

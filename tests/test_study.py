@@ -286,3 +286,7 @@ def test_a_part_of_a_grid_keeps_the_folders_spec(tmp_path):
     r = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, 'OMP_NUM_THREADS': '1'})
     assert r.returncode == 0, r.stderr
     assert json.loads((runs / 'spec.json').read_text())['samplers'] == ['uniform', 'popularity'] and len(list(runs.glob('*/metrics.json'))) == 1
+    fresh = tmp_path / 'fresh'   # a part run first, into an empty folder: spec.json is still the whole grid's
+    r = subprocess.run(cmd[:6] + [str(fresh)] + cmd[7:], capture_output=True, text=True, env={**os.environ, 'OMP_NUM_THREADS': '1'})
+    assert r.returncode == 0, r.stderr
+    assert json.loads((fresh / 'spec.json').read_text()) == json.loads(json.dumps(spec)) and len(list(fresh.glob('*/metrics.json'))) == 1
