@@ -269,7 +269,7 @@ def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=Fal
     m = dict(id=cfg.get('id', cell_id(cfg)), config=cfg, test=r.test, valid=r.valid, best_epoch=r.best_epoch,
              epochs_run=len(r.history), stopped=r.stopped, refit=r.refit, wall_s=(w := time.time() - t0),
              wall_total_s=w + r.wall_total_s - r.wall_s, train_s=r.train_s,   # + earlier calls' time (resumed cells)
-             resumed_at=r.resumed_at,   # the epoch this call went on from (None: from the start; a pipeline: its last stage's)
+             resumed_at=r.resumed_at,   # the epoch this call went on from (None: from the start; a pipeline: its result's, the retrain; each stage has its own)
              seqs_per_s=r.seqs_per_s, device=r.device, negstudy=negstudy.__version__, history=r.history,
              fit_config=r.config,   # every setting fit used, defaults and the sampler's effective settings included
              data=dict(users=sp.source.n_users, items=sp.source.n_items, interactions=len(sp.source),   # what the cell loaded
@@ -281,7 +281,8 @@ def run_cell(cfg:dict, out_dir:str|Path, device:str|None=None, progress:bool=Fal
     if mode == 'stop_now' and r.stopped == 'epochs' and stopped_early: m['stopped'] = 'stop_now'   # ended by hand before its rule did
     write_json(out_dir/'metrics.json', m)
     if r.stopped != 'time_budget':
-        for c in (out_dir/'checkpoint.pt', *out_dir.glob('*/checkpoint.pt')): c.unlink(missing_ok=True)   # refit/, a pipeline's stages
+        for c in (out_dir/'checkpoint.pt', *out_dir.glob('*/checkpoint.pt'), out_dir/PARKED, *out_dir.glob(f'*/{PARKED}')):
+            c.unlink(missing_ok=True)   # refit/, a pipeline's stages; a parked one left beside
     return m
 
 def _stage(r) -> dict:
@@ -435,16 +436,21 @@ def park(runs_dir:str|Path) -> list[Path]:
         if lock is not None: lock.close()
 
 def _unpark(runs_dir:Path) -> int:
-    "Rename parked checkpoints back to checkpoint.pt (where none is there already); how many."
+    """Rename parked checkpoints back to checkpoint.pt; how many. Where both are there, the newer file stays as
+    checkpoint.pt and the other is removed, with a warning (a working tree that carried an old ignored checkpoint too)."""
     n = 0
     for c in [*runs_dir.glob(f'*/{PARKED}'), *runs_dir.glob(f'*/*/{PARKED}')]:
-        if not (ck := c.with_name('checkpoint.pt')).exists(): os.replace(c, ck); n += 1
+        if (ck := c.with_name('checkpoint.pt')).exists():
+            old, new = sorted((c, ck), key=lambda p: p.stat().st_mtime)
+            warnings.warn(f"{c.parent}: both a parked and a current checkpoint; keeping the newer ({new.name}), removing {old.name}")
+            if new == ck: c.unlink(); continue
+        os.replace(c, ck); n += 1
     return n
 
 def run_grid(spec:dict, runs_dir:str|Path, backend:str='local', workers:int=2, executor:str='papermill',
              device:str|None=None, address:str|None=None, gpus_per_run:float=0.0, progress:bool=True,
              mode:str|None=None, # 'continue' / 'stop_now': only the cells with a checkpoint that are not finished (`run_cell`)
-             subset:bool=False, # `spec` is part of the folder's grid (`--dataset`, `--samplers`): its spec.json, if any, is kept
+             subset:bool=False, # `spec` is part of the folder's grid (`--dataset`, `--samplers`): without `whole`, its spec.json, if any, is kept
              whole:dict|None=None, # with `subset`: the whole grid's spec, written as spec.json (the part's is never written then)
              ) -> pd.DataFrame:
     "Run all cells of `spec` that are not done (with `mode`: continue or end those that can continue); a table of cell, status and error."
@@ -695,7 +701,7 @@ def _enqueue_grid(study, grid:dict, trials:int, seed:int, own:dict) -> int:
     killed = [key({**t.system_attrs.get('fixed_params', {}), **t.params}) for t in fail if t.system_attrs.get('killed')]
     first = [q for q in (tuple(own.get(p) for p in names), *killed) if q in pts]   # the spec's own setting, then the killed ones
     order = list(dict.fromkeys(first + order))
-    failed = [t.params for t in fail if not t.system_attrs.get('killed')]
+    failed = [{**t.system_attrs.get('fixed_params', {}), **t.params} for t in fail if not t.system_attrs.get('killed')]   # (one failing before its first suggest has no params)
     done = {key(t.params) for t in ts if t.state == S.COMPLETE} | {key(p) for p in failed}
     queued = {key(t.system_attrs.get('fixed_params', {})) for t in ts if t.state == S.WAITING}
     if failed: warnings.warn(f"hpo {study.study_name}: {len(failed)} grid point(s) failed earlier and are left out: {failed}")
@@ -811,9 +817,12 @@ def main(argv=None):
             spec = load_spec(a.spec, datasets=[a.dataset] if a.dataset else None, tuned=tuned,
                              only_samplers=a.samplers.split(',') if a.samplers else None)
             runs = a.runs or f"runs/{spec['name']}-{a.dataset or 'all'}"
-            part = bool(a.dataset or a.samplers)
+            part, whole = bool(a.dataset or a.samplers), None
+            if part:   # the folder's spec.json is the whole grid's; where --best tunes only this part, the part's check
+                try: whole = load_spec(a.spec, tuned=tuned)   # would refuse the whole: the folder's spec.json is then left as it is
+                except ConfigError: whole = None
             st = run_grid(spec, runs, a.backend, a.workers, a.executor, a.device, a.address, a.gpus_per_run, mode=a.mode,
-                          subset=part, whole=load_spec(a.spec, tuned=tuned) if part else None)
+                          subset=part, whole=whole)
             print(st.status.value_counts().to_string())
             for _, row in st[st.status == 'failed'].iterrows(): print(f"FAILED {row.id} ({row.sampler}, seed {row.seed}): {row.error}")
             return 1 if (st.status == 'failed').any() else 0

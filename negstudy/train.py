@@ -585,7 +585,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     info = None
     if refit and stopped != 'time_budget':   # a run cut by its budget is not finished: it refits when it is
         r = _refit(args, rs.best_epoch, dev, None if out_dir is None else Path(out_dir) / 'refit')   # its weights: refit/final.pt
-        info = dict(epochs=rs.best_epoch, train_s=r.train_s, history=r.history, test_selection=test)
+        info = dict(epochs=rs.best_epoch, train_s=r.train_s, history=r.history, test_selection=test, resumed_at=r.resumed_at)
         test, net = r.test, r.model
     w = time.time() - t0
     return FitResult(rs.hist, rs.best_epoch, valid, test, w, rs.train_s, rs.seen / max(rs.train_s, 1e-9), str(dev), cfg, net, stopped, info,
