@@ -6,7 +6,7 @@ against 0.14-0.37. Is the catalogue the cause? Here only the number of items cha
 and the same number of interactions, MF d 64 + BPR, batch 1024, the candidates and settings of
 studies/autosample/exhaustive_small_mf.yaml, a few epochs each, one thread, side by side in one run.
 
-Run: OMP_NUM_THREADS=1 python bench/autosample_cost.py [--epochs 3] [--items 1500,4000,10000,20000]
+Run: OMP_NUM_THREADS=1 python bench/autosample_cost.py [--epochs 3] [--items 1500,4000,10000,20000] [--note '...']
 Writes bench/results/autosample_cost_cpu.txt (and .csv).
 """
 import argparse, os, platform, time
@@ -23,6 +23,7 @@ def main():
     ap = argparse.ArgumentParser(); ap.add_argument('--epochs', type=int, default=3)
     ap.add_argument('--items', default='1500,4000,10000,20000'); ap.add_argument('--users', type=int, default=1000)
     ap.add_argument('--mean-len', type=float, default=150)
+    ap.add_argument('--note', default='', help='what else ran on the machine meanwhile (written in the header)')
     a = ap.parse_args(); torch.set_num_threads(1)
     kw = dict(model='mf', loss='bpr', epochs=a.epochs, eval_every=a.epochs, batch_size=1024, lr=1e-3, model_kw={'d': 64},
               progress=False, seed=0, patience=100)
@@ -39,12 +40,13 @@ def main():
                          five_singles_s_per_epoch=round(sum(singles.values()), 3), mixture_s_per_epoch=round(r.train_s / a.epochs, 3),
                          mixture_over_five=round(r.train_s / a.epochs / sum(singles.values()), 2),
                          search_share=round(search / r.train_s, 2), search_s_per_step=round(search / max(r.history[-1]['searches'], 1), 4),
-                         rest_over_five=round((r.train_s - search) / a.epochs / sum(singles.values()), 2)))
+                         rest_over_five=round((r.train_s - search) / a.epochs / sum(singles.values()), 2),
+                         pruned=len(r.history[-1].get('pruned', {})), searches=r.history[-1]['searches']))
         print(rows[-1], flush=True)
     df = pd.DataFrame(rows)
     head = (f"# bench/autosample_cost.py --epochs {a.epochs} --items {a.items} --users {a.users} --mean-len {a.mean_len}\n"
             f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, 1 thread, "
-            f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}; other processes on the machine: see the note in the results notebook\n")
+            f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}; meanwhile on the machine: {a.note or 'not stated'}\n")
     os.makedirs('bench/results', exist_ok=True)
     with open('bench/results/autosample_cost_cpu.txt', 'w') as f: f.write(head + df.to_string(index=False) + '\n')
     df.to_csv('bench/results/autosample_cost_cpu.csv', index=False)
