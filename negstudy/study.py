@@ -24,8 +24,8 @@ from .models import MODELS
 __all__ = ['PIPELINES', 'PIPELINE_KEYS', 'SPEC_KEYS', 'PRESETS', 'LOSS_KW', 'DILUTE', 'SEARCH_KINDS', 'SEARCH_FIT',
            'WITH_NEGATIVES', 'MODES', 'CELL_DEFAULTS', 'TEMPLATE', 'TEMPLATE_TRAIN', 'CELL_KEYS', 'PARKED', 'BAND_COLS',
            'SEARCH', 'CATCH', 'validate_spec', 'load_spec', 'cell_id', 'expand', 'run_cell', 'load_cell', 'is_done',
-           'can_continue', 'template_params', 'park', 'run_grid', 'collect', 'summarize', 'band_table', 'report', 'hpo',
-           'main']
+           'can_continue', 'template_params', 'park', 'run_grid', 'collect', 'summarize', 'band_table', 'report',
+           'HpoIncomplete', 'hpo', 'main']
 
 # %% ../nbs/10_study.ipynb #d14366ad
 PIPELINES = {'autosample_search': 'autosample'}   # a grid "sampler" that is a whole procedure -> the sampler whose settings it also takes
@@ -712,6 +712,10 @@ def _enqueue_grid(study, grid:dict, trials:int, seed:int, own:dict) -> int:
 
 CATCH = (ConfigError, RuntimeError, ValueError, ArithmeticError)   # what a failing trial raises (a bad setting, out of memory)
 
+class HpoIncomplete(ConfigError):
+    "Some searches of an `hpo` call completed no trial; `best` holds what the others found (the CLI still writes it)."
+    def __init__(self, msg:str, best:dict): super().__init__(msg); self.best = best
+
 def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, progress:bool=False,
         samplers:list|None=None, # tune only these of the spec's samplers (None: all)
         ) -> dict:
@@ -724,7 +728,7 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
     if isinstance(samplers, str): samplers = [samplers]
     if samplers is not None and (bad := [s for s in samplers if s not in spec['samplers']]):
         raise ConfigError(f"samplers: {bad} not in the spec's samplers {spec['samplers']}")
-    best = {}
+    best, failed = {}, []
     for ds, mo, sa, lo in itertools.product(spec['datasets'], spec['models'], [s for s in spec['samplers'] if samplers is None or s in samplers], spec['losses']):
         if lo == 'full_ce' and sa != spec['samplers'][0]: continue   # full_ce draws no negatives: tuned once
         seed = spec['seeds'][0]
@@ -777,8 +781,10 @@ def hpo(spec:dict, trials:int=20, storage:str|None=None, device:str|None=None, p
         if errs := [f"trial {t.number} {t.params}: {t.system_attrs['error']}" for t in study.trials if t.number not in ended and 'error' in t.system_attrs]:
             warnings.warn(f"hpo {study.study_name}: {len(errs)} trial(s) failed (a grid leaves a failed point out; TPE draws again on the next call): " + '; '.join(errs))
         if not study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,)):
-            raise ConfigError(f"hpo {study.study_name}: no trial completed" + (f"; the last failed with {errs[-1]}" if errs else ''))
+            failed.append(f"hpo {study.study_name}: no trial completed" + (f"; the last failed with {errs[-1]}" if errs else '')); continue
         best[f"{ds}/{mo}/{'none' if lo == 'full_ce' else sa}/{lo}"] = dict(study.best_params, valid=study.best_value)
+    if failed:   # after every search has had its turn: one that cannot complete does not cost the others their result
+        raise HpoIncomplete('; '.join(failed) + f" ({len(best)} other search(es) completed: `negstudy hpo --out` still writes them)", best)
     return best
 
 # %% ../nbs/10_study.ipynb #d5fe3bd6
@@ -840,7 +846,10 @@ def main(argv=None):
             print(f"\nfigures and tables in {a.figures}/")
             return 0
         spec = load_spec(a.spec, datasets=[a.dataset] if a.dataset else None)
-        best = hpo(spec, a.trials, a.storage, a.device, progress=True, samplers=a.samplers.split(',') if a.samplers else None)
+        try: best = hpo(spec, a.trials, a.storage, a.device, progress=True, samplers=a.samplers.split(',') if a.samplers else None)
+        except HpoIncomplete as e:   # what the other searches found is written; the exit status still says it failed
+            if e.best: write_json(a.out, e.best); print(f"negstudy: the {len(e.best)} completed search(es) written to {a.out}", file=sys.stderr)
+            raise
         write_json(a.out, best); print(json.dumps(best, indent=1)); return 0
     except (ConfigError, DataError) as e:   # a bad spec or missing data: the message says what and where, no traceback
         print(f"negstudy: error: {e}", file=sys.stderr); return 2

@@ -290,3 +290,15 @@ def test_a_part_of_a_grid_keeps_the_folders_spec(tmp_path):
     r = subprocess.run(cmd[:6] + [str(fresh)] + cmd[7:], capture_output=True, text=True, env={**os.environ, 'OMP_NUM_THREADS': '1'})
     assert r.returncode == 0, r.stderr
     assert json.loads((fresh / 'spec.json').read_text()) == json.loads(json.dumps(spec)) and len(list(fresh.glob('*/metrics.json'))) == 1
+
+def test_hpo_writes_what_completed_when_one_search_cannot(tmp_path):
+    "`negstudy hpo`: a search whose every trial fails ends the call with status 2, naming it, and the others' best is written."
+    spec = dict(name='hpo-cli-part', datasets=['synthetic'], models=['sasrec'], samplers=['adaptive', 'uniform'], losses=['bce'], seeds=[0], **TINY,
+                sampler_kw=dict(adaptive=dict(n_neg=2, pool=8), uniform=dict(n_neg=2)),
+                search=dict(adaptive=dict(n_neg=['choice', [16]]), uniform=dict(lr=['choice', [1e-3]])))
+    (tmp_path / 'spec.json').write_text(json.dumps(spec))
+    r = subprocess.run([sys.executable, '-m', 'negstudy.study', 'hpo', 'spec.json', '--trials', '1', '--out', 'best.json'], cwd=tmp_path,
+                       capture_output=True, text=True, env={**os.environ, 'OMP_NUM_THREADS': '1'}, timeout=300)
+    assert r.returncode == 2 and 'hpo-cli-part/synthetic/sasrec/adaptive/bce/space-' in r.stderr and 'no trial completed' in r.stderr, r.stderr[-2000:]
+    best = json.loads((tmp_path / 'best.json').read_text())
+    assert list(best) == ['synthetic/sasrec/uniform/bce'] and best['synthetic/sasrec/uniform/bce']['lr'] == 1e-3
