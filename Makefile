@@ -10,15 +10,19 @@ EXECUTOR ?= papermill
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: install test nbdev-test check-clean study clean-study bench lab
+.PHONY: FORCE install test nbdev-test check-clean study clean-study bench lab
 
-$(STAMP): pyproject.toml
-	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	@# torch first: a bare `torch` requirement would pull several GB of CUDA wheels (see GUIDE)
-	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e ".[dev]"
-	@touch $(STAMP)
+# installed once per content of pyproject.toml (nbdev-export rewrites the file unchanged, so its time says nothing);
+# torch first: a bare `torch` requirement would pull several GB of CUDA wheels (see GUIDE)
+$(STAMP): FORCE
+	@h=$$(sha256sum pyproject.toml | cut -d' ' -f1); if [ "$$(cat $(STAMP) 2>/dev/null)" != "$$h" ]; then \
+	  set -e; test -x $(PY) || python3 -m venv $(VENV); \
+	  $(PY) -m pip install -q --upgrade pip; \
+	  $(PY) -m pip install -q torch==2.13.0; \
+	  $(PY) -m pip install -q -e ".[dev]"; \
+	  echo $$h > $(STAMP); fi
+
+FORCE:
 
 install: $(STAMP)
 
