@@ -92,6 +92,16 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
         for v in vals:
             if v not in ok: raise ConfigError(f"{source}: {field}: {v!r} is not allowed; choose from {ok}")
     if not all(isinstance(s, int) and s >= 0 for s in spec['seeds']): raise ConfigError(f"{source}: 'seeds' must be non-negative integers")
+    if not isinstance(spec['train_by_dataset'], dict): raise ConfigError(f"{source}: train_by_dataset: expected a mapping dataset -> fit's settings")
+    fit_keys, trs = _fit_train_keys(), _as_list(spec['train'])
+    for where, tr in [*((f'train[{i}]' if len(trs) > 1 else 'train', t) for i, t in enumerate(trs)), *((f'train_by_dataset.{d}', t) for d, t in spec['train_by_dataset'].items())]:
+        if not isinstance(tr or {}, dict): raise ConfigError(f"{source}: {where}: expected a mapping of fit's settings, got {type(tr).__name__} {tr!r}")
+        for key in sorted(set(tr or {}) - fit_keys):   # caught here, not as a TypeError in every cell of a grid
+            raise ConfigError(f"{source}: {where}.{key}: " + (f"set by the grid, not in `train` ({_SET_ELSEWHERE[key]})" if key in _SET_ELSEWHERE
+                              else f"unknown setting; `train` takes fit's settings: {sorted(fit_keys)}"))
+        pp = (tr or {}).get('plateau_patience')
+        if pp is not None and not (isinstance(pp, int) and not isinstance(pp, bool) and pp > 0):
+            raise ConfigError(f"{source}: {where}.plateau_patience: {pp!r} must be a positive integer")
     if spec.get('comparison'):   # per-step cost must not decide a comparison: stop by epochs or patience only
         for where, tr in [*(('train', t) for t in _as_list(spec['train'])), *((f'train_by_dataset.{d}', t) for d, t in spec['train_by_dataset'].items())]:
             if (tr or {}).get('time_budget_s') is not None:
@@ -135,9 +145,9 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
                               "tune them first (negstudy hpo), or run the tuned samplers only (--samplers)")
     if (pipes := [s for s in spec['samplers'] if s in PIPELINES]):
         for where, tr in [*(('train', t) for t in _as_list(spec['train'])), *((f'train_by_dataset.{d}', t) for d, t in spec['train_by_dataset'].items())]:
-            if (bad := [k for k in ('time_budget_s', 'refit', 'final') if (tr or {}).get(k)]):
+            if (bad := [k for k in ('time_budget_s', 'refit', 'final', 'init') if (tr or {}).get(k)]):
                 raise ConfigError(f"{source}: {where}.{bad[0]}: {pipes[0]} runs its stages each to its own stopping rule "
-                                  "(a budget would hand the retrain a half-searched model; a refit would search on validation data); remove it")
+                                  "(a budget would hand the retrain a half-searched model; a refit would search on validation data; its retrain sets its own init); remove it")
     needs = [f"samplers: {s!r}" for s in ('explicit', 'explicit_near') if s in spec['samplers']]
     if any(t.get('feedback_inputs') for t in [*_as_list(spec['train']), *spec['train_by_dataset'].values()]): needs.append('train: feedback_inputs')
     for what in needs:
@@ -147,6 +157,16 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
                 raise ConfigError(f"{source}: {what} needs negative feedback, but dataset {d!r} has none; "
                                   f"datasets with it: {sorted(WITH_NEGATIVES)} (or synthetic with data_kw.synthetic.neg_rate > 0)")
     return spec
+
+_SET_ELSEWHERE = {'sp': "the spec's datasets and data_kw", 'model': "the spec's models", 'sampler': "the spec's samplers", 'loss': "the spec's losses",
+                  'model_kw': "the spec's model_kw", 'sampler_kw': "the spec's sampler_kw", 'seed': "the spec's seeds", 'progress': 'the runner',
+                  'out_dir': "the runner (--runs)", 'device': "the command line's --device"}
+
+def _fit_train_keys() -> set:
+    "The settings a spec's `train` may hold: fit's parameters, less those the grid sets for each cell (`_SET_ELSEWHERE`)."
+    import inspect
+    from negstudy.train import fit
+    return set(inspect.signature(fit).parameters) - set(_SET_ELSEWHERE)
 
 def load_spec(path:str|Path,
               only_samplers:list|None=None, # keep only these of the spec's samplers (with their loss_kw and search)
@@ -322,7 +342,7 @@ def load_cell(path:str|Path) -> dict:
     keys = ('dataset', 'model', 'sampler', 'loss', 'seed', 'data_kw', 'model_kw', 'sampler_kw', 'train', 'loss_kw')
     if (bad := sorted(set(c) - set(keys))): raise ConfigError(f"{path}: unknown field(s) {bad}; allowed: {list(keys)}")
     validate_spec(dict(name='cell', datasets=[c['dataset']], samplers=[c.get('sampler', 'uniform')], models=[c.get('model', 'sasrec')],
-                       losses=[c.get('loss', 'bce')], sampler_kw={c.get('sampler', 'uniform'): c.get('sampler_kw', {})}), str(path))
+                       losses=[c.get('loss', 'bce')], sampler_kw={c.get('sampler', 'uniform'): c.get('sampler_kw', {})}, train=c.get('train') or {}), str(path))
     cfg = {**CELL_DEFAULTS, **c}
     if not cfg.get('loss_kw'): cfg.pop('loss_kw', None)
     return {**cfg, 'id': cell_id(cfg)}

@@ -242,9 +242,20 @@ class RunState:
             if s > a['best']: a.update(best=s, epoch=epoch, bad=0, state=self._weights(epoch, net))
             else: a['bad'] += 1
 
-    def spent(self, patience:int, also:list|tuple=()) -> bool:
-        "Patience is spent when neither `select` nor any of the extra selection metrics `also` has improved for `patience` validations."
-        return self.bad >= patience and all(self.also.get(m, {}).get('bad', patience) >= patience for m in also)
+    def spent(self, patience:int, also:list|tuple=(), plateau_patience:int|None=None) -> bool:
+        """Patience is spent when neither `select` nor any of the extra selection metrics `also` has improved for `patience`
+        validations. With `plateau_patience`, a validation at an epoch before the training loss first left the all-alike level
+        (every epoch up to it `on_plateau`: the plateau a run can start on) counts against `plateau_patience` instead: a metric
+        is spent once `patience` validations after that, or `plateau_patience` before it, have passed since its best (read from
+        the history, so a resumed run counts the same)."""
+        if plateau_patience is None:
+            return self.bad >= patience and all(self.also.get(m, {}).get('bad', patience) >= patience for m in also)
+        left = next((r['epoch'] for r in self.hist if not on_plateau([r])), None)   # the first epoch off the level (None: not yet)
+        def over(best_epoch) -> bool:
+            after = [r['epoch'] for r in self.hist if 'val_select' in r and r['epoch'] > best_epoch]
+            on = sum(left is None or e < left for e in after)
+            return len(after) - on >= patience or on >= plateau_patience
+        return over(self.best_epoch) and all(over(self.also[m]['epoch']) if m in self.also else True for m in also)   # a metric never seen: spent, as above
 
     def observe(self, epoch:int, score:float, net) -> bool:
         "A validation score: a new best keeps the weights (serialised) and resets patience; otherwise patience counts one."
@@ -426,7 +437,9 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         l2:float=0.0, # BPR's regulariser: l2 * mean squared norm of the embeddings this batch touched (see below)
         optimizer:str='adam', # 'adam' or 'sgd' (plain minibatch SGD on the batch-mean loss)
         max_len:int=200, model_kw:dict|None=None, sampler_kw:dict|None=None,
-        loss_kw:dict|None=None, patience:int=10, eval_every:int=1, device=None, seed:int=0, progress:bool=True,
+        loss_kw:dict|None=None, patience:int=10,
+        plateau_patience:int|None=None, # validations before the training loss first leaves the all-alike level (`on_plateau`) count against this, not `patience`: room for a hard sampler to leave the plateau it starts on
+        eval_every:int=1, device=None, seed:int=0, progress:bool=True,
         out_dir:str|Path|None=None, # where best.pt, checkpoint.pt and history.json go
         ks=(10, 20), eval_batch:int=512, max_steps:int|None=None,
         time_budget_s:float|None=None, # stop after this many seconds of this call (a checkpoint lets a later call go on)
@@ -463,6 +476,8 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
                           "so there is nothing to select per metric; drop also_select, or refit=False")
     if lr_step is not None and not (isinstance(lr_step, int) and not isinstance(lr_step, bool) and lr_step > 0): raise ConfigError(f"lr_step={lr_step!r} must be a positive integer or None")
     if not 0 < lr_gamma <= 1: raise ConfigError(f"lr_gamma={lr_gamma!r} must be in (0, 1]")
+    if plateau_patience is not None and not (isinstance(plateau_patience, int) and not isinstance(plateau_patience, bool) and plateau_patience > 0):
+        raise ConfigError(f"plateau_patience={plateau_patience!r} must be a positive integer or None")
     if final and refit: raise ConfigError("final=True trains one fixed-length run: it takes no refit")
     check_combination(model, sampler, loss, sampler_kw, loss_kw, sp.protocol, future_context, sp.source.time)
     if feedback_inputs:   # the whole event stream as input: the model gets a feedback-type embedding, one row per kind
@@ -483,6 +498,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     if amp: cfg['precision'] = precision   # recorded only when not the default, so float32 configs stay as they were   # an instance's settings, so a checkpoint and metrics.json know them
     if feedback_inputs: cfg['feedback_inputs'] = True   # only when set: the configuration of a default run is as before
     if also_select: cfg['also_select'] = also_select
+    if plateau_patience is not None: cfg['plateau_patience'] = plateau_patience   # only when set: a default run's configuration is as before
     train = sp.history('test') if final else sp.train; n_items, n_users = sp.source.n_items, sp.source.n_users
     seed_everything(seed)
     net = make_model(model, n_items, n_users, **({'max_len': max_len} if model != 'mf' else {}), **(model_kw or {})).to(dev)
@@ -525,7 +541,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     ckpt = None if out_dir is None else Path(out_dir) / 'checkpoint.pt'
     rs = load_checkpoint(ckpt, cfg, net, opt, sched, gens, smp, dev) if ckpt is not None and resume and ckpt.exists() else RunState()
     start = rs.epoch + 1; resumed_at = rs.epoch if rs.epoch else None
-    why = lambda out_of_time: ('patience' if rs.spent(patience, also_select) else 'max_steps' if max_steps and rs.steps >= max_steps
+    why = lambda out_of_time: ('patience' if rs.spent(patience, also_select, plateau_patience) else 'max_steps' if max_steps and rs.steps >= max_steps
                                else 'time_budget' if out_of_time else 'epochs')
     stopped = why(False)   # a resumed run may already be over
     bar = tqdm(range(start, epochs + 1 if stopped == 'epochs' else start), desc=f'{model}+{sampler}+{loss}',
@@ -554,12 +570,13 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
         rs.hist.append(rec); rs.epoch = ep
         if ckpt is not None and ('val_ndcg10' in rec if not final else ep % eval_every == 0 or ep == epochs or stop):
             save_checkpoint(ckpt, cfg, rs, net, opt, sched, gens, smp, dev, time.time() - t0)
-        if rs.spent(patience, also_select) or stop: stopped = why(stop); break
+        if rs.spent(patience, also_select, plateau_patience) or stop: stopped = why(stop); break
     if stopped == 'patience' and stuck_at_start(rs.hist, rs.best_epoch):
         warnings.warn(f"{model}+{sampler}+{loss} stopped by patience at epoch {rs.epoch}, its best validation at epoch {rs.best_epoch}, with its "
                       f"training loss ({rs.hist[-1]['loss']:.4f}) at the level of a model that scores every item alike "
                       f"({rs.hist[-1]['loss_zero']:.4f}): it may be on a plateau that more epochs would leave (a hard sampler trained "
-                      "from scratch can sit there for tens of epochs). Raise `patience`, warm up (`warmup_epochs`) or look at the curve.")
+                      "from scratch can sit there for tens of epochs). Raise `patience`, " + (f"raise `plateau_patience` (now {plateau_patience})" if plateau_patience else "give the plateau its own (`plateau_patience`)")
+                      + ", warm up (`warmup_epochs`) or look at the curve.")
     if final:   # no selection: the last weights
         if out_dir is not None:
             with atomic_path(Path(out_dir) / 'final.pt') as tmp: torch.save(net.state_dict(), tmp)
@@ -593,5 +610,5 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
 
 def _refit(args:dict, epochs:int, dev, out_dir) -> FitResult:
     "A fresh model with the same settings and seed on train + valid for exactly `epochs` epochs, tested with its last weights."
-    keep = {k: v for k, v in args.items() if k not in ('patience', 'eval_every', 'max_steps', 'time_budget_s', 'init', 'resume', 'refit')}
+    keep = {k: v for k, v in args.items() if k not in ('patience', 'plateau_patience', 'eval_every', 'max_steps', 'time_budget_s', 'init', 'resume', 'refit')}
     return fit(**{**keep, 'epochs': epochs, 'device': dev, 'final': True, 'out_dir': out_dir})
