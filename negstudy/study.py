@@ -248,11 +248,14 @@ def _require_data(cells:list[dict]):
         except DataError as e: raise DataError(f"{e}. Nothing ran: {len(ids)} cell(s) of this grid need it") from None
 
 def _machine(device:str) -> dict:
-    "Where a run ran, as fields: device, threads, runs side by side (set by the runner), CPU, cores, torch."
+    """Where a run ran, as fields: device, threads, runs side by side (set by the runner), CPU, cores, torch, and the
+    machine's load averages over the last 1, 5 and 15 minutes as it ended (`load_avg`; None where the OS has none): work
+    that `concurrent` does not count (another grid, a test suite) shows there, so seconds that compare can be told apart."""
     import platform, torch
     return dict(device=device, threads=torch.get_num_threads(), concurrent=int(os.environ.get('NEGSTUDY_CONCURRENT', '1')),
                 cpu=platform.processor() or platform.machine(), cores=os.cpu_count(), torch=torch.__version__,
-                gpu=torch.cuda.get_device_name() if device.startswith('cuda') else None)
+                gpu=torch.cuda.get_device_name() if device.startswith('cuda') else None,
+                load_avg=[round(x, 2) for x in os.getloadavg()] if hasattr(os, 'getloadavg') else None)
 
 MODES = ('continue', 'stop_now')   # what `run_cell(mode=...)` / `negstudy grid --continue | --stop-now` do with a checkpoint
 
