@@ -12,9 +12,9 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['NegstudyError', 'DataError', 'ConfigError', 'check_choice', 'check_kwargs', 'seed_seq', 'rng', 'torch_seed',
-           'torch_gen', 'seed_everything', 'get_device', 'project_root', 'project_path', 'data_dir', 'atomic_path',
-           'write_json', 't_half']
+__all__ = ['NegstudyError', 'DataError', 'ConfigError', 'check_choice', 'check_kwargs', 'check_positive_int', 'seed_seq', 'rng',
+           'torch_seed', 'torch_gen', 'seed_everything', 'get_device', 'project_root', 'project_path', 'data_dir',
+           'atomic_path', 'write_json', 't_half']
 
 # %% ../nbs/00_core.ipynb #15a8dfa3
 class NegstudyError(Exception):
@@ -43,6 +43,15 @@ def check_kwargs(what:str, # e.g. "sampler 'uniform'", for the message
     allowed = list(allowed)
     if (bad := [k for k in kw if k not in allowed]): raise ConfigError(f"{what} has no parameter(s) {bad}; it takes {allowed}")
     return kw
+
+# %% ../nbs/00_core.ipynb #9bfab1b4
+def check_positive_int(name:str, # parameter name, for the message (e.g. 'train.patience')
+                       value, # the value given; None passes (the setting is off)
+                       ):
+    "Raise `ConfigError` naming `name` unless `value` is None or a positive integer (a bool is not one)."
+    if value is not None and not (isinstance(value, int) and not isinstance(value, bool) and value > 0):
+        raise ConfigError(f"{name}={value!r} must be a positive integer or None")
+    return value
 
 # %% ../nbs/00_core.ipynb #83e192fb
 def _key(name:str) -> int: return zlib.crc32(name.encode())

@@ -14,7 +14,7 @@ import pandas as pd
 import yaml
 from tqdm.auto import tqdm
 import negstudy
-from .core import ConfigError, DataError, check_choice, write_json, atomic_path, project_path, t_half
+from .core import ConfigError, DataError, check_choice, check_positive_int, write_json, atomic_path, project_path, t_half
 from .data import DATASETS, load, split, subsample_feedback
 from .samplers import SAMPLERS, sampler_params, WITH_FEEDBACK
 from .losses import LOSSES
@@ -94,16 +94,15 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
     if not all(isinstance(s, int) and s >= 0 for s in spec['seeds']): raise ConfigError(f"{source}: 'seeds' must be non-negative integers")
     if not isinstance(spec['train_by_dataset'], dict): raise ConfigError(f"{source}: train_by_dataset: expected a mapping dataset -> fit's settings")
     fit_keys, trs = _fit_train_keys(), _as_list(spec['train'])
-    for where, tr in [*((f'train[{i}]' if len(trs) > 1 else 'train', t) for i, t in enumerate(trs)), *((f'train_by_dataset.{d}', t) for d, t in spec['train_by_dataset'].items())]:
+    trains = [*((f'train[{i}]' if len(trs) > 1 else 'train', t) for i, t in enumerate(trs)), *((f'train_by_dataset.{d}', t) for d, t in spec['train_by_dataset'].items())]
+    for where, tr in trains:   # (where, settings) of every fit setting mapping, named as the error names it
         if not isinstance(tr or {}, dict): raise ConfigError(f"{source}: {where}: expected a mapping of fit's settings, got {type(tr).__name__} {tr!r}")
         for key in sorted(set(tr or {}) - fit_keys):   # caught here, not as a TypeError in every cell of a grid
             raise ConfigError(f"{source}: {where}.{key}: " + (f"set by the grid, not in `train` ({_SET_ELSEWHERE[key]})" if key in _SET_ELSEWHERE
                               else f"unknown setting; `train` takes fit's settings: {sorted(fit_keys)}"))
-        pp = (tr or {}).get('plateau_patience')
-        if pp is not None and not (isinstance(pp, int) and not isinstance(pp, bool) and pp > 0):
-            raise ConfigError(f"{source}: {where}.plateau_patience: {pp!r} must be a positive integer")
+        for key in ('plateau_patience', 'lr_step'): check_positive_int(f"{source}: {where}.{key}", (tr or {}).get(key))
     if spec.get('comparison'):   # per-step cost must not decide a comparison: stop by epochs or patience only
-        for where, tr in [*(('train', t) for t in _as_list(spec['train'])), *((f'train_by_dataset.{d}', t) for d, t in spec['train_by_dataset'].items())]:
+        for where, tr in trains:
             if (tr or {}).get('time_budget_s') is not None:
                 raise ConfigError(f"{source}: {where}.time_budget_s: a comparison spec (comparison: true) stops by epochs or "
                                   "patience, never by wall clock (a budget lets per-step cost rank the samplers); remove it, "
@@ -144,7 +143,7 @@ def validate_spec(spec:dict, source:str='spec') -> dict:
             raise ConfigError(f"{source}: tuned: no tuned settings for {missing} (a cell without them would run untuned); "
                               "tune them first (negstudy hpo), or run the tuned samplers only (--samplers)")
     if (pipes := [s for s in spec['samplers'] if s in PIPELINES]):
-        for where, tr in [*(('train', t) for t in _as_list(spec['train'])), *((f'train_by_dataset.{d}', t) for d, t in spec['train_by_dataset'].items())]:
+        for where, tr in trains:
             if (bad := [k for k in ('time_budget_s', 'refit', 'final', 'init') if (tr or {}).get(k)]):
                 raise ConfigError(f"{source}: {where}.{bad[0]}: {pipes[0]} runs its stages each to its own stopping rule "
                                   "(a budget would hand the retrain a half-searched model; a refit would search on validation data; its retrain sets its own init); remove it")

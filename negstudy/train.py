@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
-from .core import ConfigError, check_choice, get_device, seed_everything, torch_gen, atomic_path, write_json
+from .core import ConfigError, check_choice, check_positive_int, get_device, seed_everything, torch_gen, atomic_path, write_json
 from .data import Split, Interactions, POSITIVE, bands, padded_history, history_pairs
 from .samplers import make_sampler, hit_mask, Sampler, no_feedback
 from .losses import make_loss, full_ce
@@ -474,10 +474,8 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     if also_select and (refit or final):
         raise ConfigError(f"also_select={also_select}: a {'refit' if refit else 'final'} run tests one model trained on train + valid, "
                           "so there is nothing to select per metric; drop also_select, or refit=False")
-    if lr_step is not None and not (isinstance(lr_step, int) and not isinstance(lr_step, bool) and lr_step > 0): raise ConfigError(f"lr_step={lr_step!r} must be a positive integer or None")
+    check_positive_int('lr_step', lr_step); check_positive_int('plateau_patience', plateau_patience)
     if not 0 < lr_gamma <= 1: raise ConfigError(f"lr_gamma={lr_gamma!r} must be in (0, 1]")
-    if plateau_patience is not None and not (isinstance(plateau_patience, int) and not isinstance(plateau_patience, bool) and plateau_patience > 0):
-        raise ConfigError(f"plateau_patience={plateau_patience!r} must be a positive integer or None")
     if final and refit: raise ConfigError("final=True trains one fixed-length run: it takes no refit")
     check_combination(model, sampler, loss, sampler_kw, loss_kw, sp.protocol, future_context, sp.source.time)
     if feedback_inputs:   # the whole event stream as input: the model gets a feedback-type embedding, one row per kind
