@@ -429,4 +429,5 @@ d = { 'settings': { 'branch': 'main',
                                 'negstudy.train.save_checkpoint': ('train.html#save_checkpoint', 'negstudy/train.py'),
                                 'negstudy.train.stuck_at_start': ('train.html#stuck_at_start', 'negstudy/train.py'),
                                 'negstudy.train.train_step': ('train.html#train_step', 'negstudy/train.py'),
-                                'negstudy.train.training_rows': ('train.html#training_rows', 'negstudy/train.py')}}}
+                                'negstudy.train.training_rows': ('train.html#training_rows', 'negstudy/train.py'),
+                                'negstudy.train.warn_never_negative': ('train.html#warn_never_negative', 'negstudy/train.py')}}}

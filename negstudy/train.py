@@ -21,9 +21,9 @@ from .models import make_model
 from .metrics import rank_targets, ranking_metrics, band_metrics, coverage_popularity
 
 # %% auto #0
-__all__ = ['SELECT', 'CONVENTIONS', 'encode_last', 'evaluate', 'feedback_sequences', 'feedback_rows', 'TrainRows',
-           'training_rows', 'sampled_loss', 'train_step', 'RunState', 'on_plateau', 'stuck_at_start', 'save_checkpoint',
-           'load_checkpoint', 'FitResult', 'check_combination', 'fit']
+__all__ = ['SELECT', 'CONVENTIONS', 'NEVER_NEGATIVE_WARN', 'encode_last', 'evaluate', 'feedback_sequences', 'feedback_rows',
+           'TrainRows', 'training_rows', 'sampled_loss', 'train_step', 'RunState', 'on_plateau', 'stuck_at_start',
+           'save_checkpoint', 'load_checkpoint', 'FitResult', 'check_combination', 'warn_never_negative', 'fit']
 
 # %% ../nbs/07_train.ipynb #22fb8dd0
 def encode_last(net, users:np.ndarray, offsets:np.ndarray, items:np.ndarray, L:int, dev, events:tuple|None=None) -> torch.Tensor:
@@ -431,6 +431,19 @@ def check_combination(model:str, sampler:str|None, loss:str, sampler_kw:dict|Non
                           f"{model!r} would learn that order and leave-one-out would test its last item; use a non-sequential "
                           "model such as 'mf' (or pass future_context=True to accept it knowingly)")
 
+# %% ../nbs/07_train.ipynb #4f6c3c0b
+NEVER_NEGATIVE_WARN = 0.05   # warn when in-batch negatives can never reach this share of the catalogue
+
+def warn_never_negative(rows:TrainRows, n_items:int, max_len:int) -> float:
+    """The share of items that are never a training target of `rows`, so never an in-batch negative; warn when it is
+    `NEVER_NEGATIVE_WARN` or more (a catalogue item no user has among their last `max_len` events)."""
+    never = n_items - int(torch.unique(rows.tgt[rows.tgt != 0]).numel())
+    if never / n_items >= NEVER_NEGATIVE_WARN:
+        warnings.warn(f"in_batch: {never} of the {n_items} items ({never / n_items:.1%}) are never a training target at max_len={max_len}, "
+                      "so never a negative: their scores are never pushed down and can fill the top of the ranking (GRU4Rec on NYC: "
+                      "87-93% of the top 10 by epoch 40, nbs/results/autosample). Use 'mixed' (in-batch + uniform negatives) or a longer max_len")
+    return never / n_items
+
 # %% ../nbs/07_train.ipynb #5884f362
 def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epochs:int=50, batch_size:int=128,
         lr:float=1e-3, weight_decay:float=0.0,
@@ -523,6 +536,7 @@ def fit(sp:Split, model:str='sasrec', sampler:str='uniform', loss:str='bce', epo
     sched = torch.optim.lr_scheduler.StepLR(opt, lr_step, lr_gamma) if lr_step else None
     gen = torch_gen(seed, 'batches')
     rows = training_rows(train, net.sequential, max_len, feedback_inputs, at=getattr(smp, 'needs_at', False))
+    if smp is not None and smp.name == 'in_batch': warn_never_negative(rows, n_items, max_len)
     if net.sequential:
         if batching == 'auto': batching = 'length' if getattr(net, 'pad_invariant', False) else 'random'
         if batching == 'length' and not getattr(net, 'pad_invariant', False):
