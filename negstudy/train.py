@@ -431,7 +431,7 @@ def check_combination(model:str, sampler:str|None, loss:str, sampler_kw:dict|Non
                           f"{model!r} would learn that order and leave-one-out would test its last item; use a non-sequential "
                           "model such as 'mf' (or pass future_context=True to accept it knowingly)")
 
-# %% ../nbs/07_train.ipynb #4f6c3c0b
+# %% ../nbs/07_train.ipynb #1e27a758
 NEVER_NEGATIVE_WARN = 0.05   # warn when in-batch negatives can never reach this share of the catalogue
 
 def warn_never_negative(rows:TrainRows, n_items:int, max_len:int) -> float:
