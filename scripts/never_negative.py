@@ -4,12 +4,13 @@ a negative either. Its score is never pushed down, while BCE pushes down every i
 
 - per dataset of `exhaustive_small_seq.yaml`, at its `max_len`: the share of the catalogue that is never a training
   target (`never_target`), and the share of validation targets among those items (`valid_in_never`);
-- for NYC GRU4Rec + in-batch (seeds 0-2) and, as the control, + uniform (seed 0): the cell of that grid trained again
+- for NYC GRU4Rec + in-batch (seeds 0-2), as the control + uniform (seed 0), and as the direct test + mixed (seed 0: the
+  in-batch cell with each negative uniform with probability 1/2, so every item can be a negative): the cell of that grid trained again
   (same seed and settings, validated once, at the end, so the weights kept are the last), for 15 epochs (about in-batch's best epoch) and for 40 (after its validation has
   fallen); then, for every validation user, the top 10 unseen items of the last weights: the share of those slots held by
   never-target items (`top10_never`), the distinct items recommended, and validation NDCG@10.
 
-Writes one CSV (atomically), a row per (dataset, model, sampler, seed, epochs); about 5 minutes on 1 CPU core:
+Writes one CSV (atomically), a row per (dataset, model, sampler, seed, epochs); about 6 minutes on 1 CPU core:
 
     OMP_NUM_THREADS=1 NEGSTUDY_DATA=../shared/data python scripts/never_negative.py --out results/autosample/never_negative.csv
 """
@@ -48,9 +49,12 @@ def main(argv=None):
         c = next(c for c in cells if c['dataset'] == ds and c['seed'] == 0); sp = _data(c); nv = never_target(sp, c['train']['max_len'])
         rows.append(dict(dataset=ds, model='', sampler='', seed=0, epochs=0, max_len=c['train']['max_len'], never_target=nv[1:].mean(),
                          valid_in_never=nv[sp.valid.item].mean()))
-    runs = [(s, seed) for s in ('in_batch',) for seed in (0, 1, 2)] + [('uniform', 0)]
+    runs = [(s, seed) for s in ('in_batch',) for seed in (0, 1, 2)] + [('uniform', 0), ('mixed', 0)]
     for sampler, seed in runs:
-        c = next(c for c in cells if (c['dataset'], c['model'], c['sampler'], c['seed']) == ('nyc', 'gru4rec', sampler, seed))
+        if sampler == 'mixed':   # the direct test: the in-batch cell with half its negatives uniform (which reach every item)
+            c = next(c for c in cells if (c['dataset'], c['model'], c['sampler'], c['seed']) == ('nyc', 'gru4rec', 'in_batch', seed))
+            c = {**c, 'sampler': 'mixed', 'sampler_kw': {**c['sampler_kw'], 'ratio': 0.5}}
+        else: c = next(c for c in cells if (c['dataset'], c['model'], c['sampler'], c['seed']) == ('nyc', 'gru4rec', sampler, seed))
         sp = _data(c); nv = never_target(sp, c['train']['max_len'])
         for ep in map(int, a.epochs.split(',')):
             tr = {**c['train'], 'epochs': ep, 'eval_every': ep, 'patience': 10 ** 6}   # one validation, at the end: the weights kept are the last
