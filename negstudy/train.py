@@ -23,7 +23,8 @@ from .metrics import rank_targets, ranking_metrics, band_metrics, coverage_popul
 # %% auto #0
 __all__ = ['SELECT', 'CONVENTIONS', 'NEVER_NEGATIVE_WARN', 'encode_last', 'evaluate', 'feedback_sequences', 'feedback_rows',
            'TrainRows', 'training_rows', 'sampled_loss', 'train_step', 'RunState', 'on_plateau', 'stuck_at_start',
-           'save_checkpoint', 'load_checkpoint', 'FitResult', 'check_combination', 'warn_never_negative', 'fit']
+           'save_checkpoint', 'load_checkpoint', 'FitResult', 'check_combination', 'never_target',
+           'warn_never_negative', 'fit']
 
 # %% ../nbs/07_train.ipynb #22fb8dd0
 def encode_last(net, users:np.ndarray, offsets:np.ndarray, items:np.ndarray, L:int, dev, events:tuple|None=None) -> torch.Tensor:
@@ -434,14 +435,19 @@ def check_combination(model:str, sampler:str|None, loss:str, sampler_kw:dict|Non
 # %% ../nbs/07_train.ipynb #1e27a758
 NEVER_NEGATIVE_WARN = 0.05   # warn when in-batch negatives can never reach this share of the catalogue
 
+def never_target(rows:TrainRows, n_items:int) -> np.ndarray:
+    "Boolean per item id (index 0, padding, is False): True for an item that is never a target of `rows`, so never an in-batch negative."
+    seen = np.zeros(n_items + 1, bool); seen[rows.tgt[rows.tgt != 0].cpu().numpy()] = True
+    return ~seen & (np.arange(n_items + 1) > 0)
+
 def warn_never_negative(rows:TrainRows, n_items:int, max_len:int) -> float:
-    """The share of items that are never a training target of `rows`, so never an in-batch negative; warn when it is
-    `NEVER_NEGATIVE_WARN` or more (a catalogue item no user has among their last `max_len` events)."""
-    never = n_items - int(torch.unique(rows.tgt[rows.tgt != 0]).numel())
+    """The share of items that are never a training target of `rows` (`never_target`), so never an in-batch negative; warn
+    when it is `NEVER_NEGATIVE_WARN` or more (a catalogue item no user has among their last `max_len` events)."""
+    never = int(never_target(rows, n_items).sum())
     if never / n_items >= NEVER_NEGATIVE_WARN:
         warnings.warn(f"in_batch: {never} of the {n_items} items ({never / n_items:.1%}) are never a training target at max_len={max_len}, "
-                      "so never a negative: their scores are never pushed down and can fill the top of the ranking (GRU4Rec on NYC: "
-                      "87-93% of the top 10 by epoch 40, nbs/results/autosample). Use 'mixed' (in-batch + uniform negatives) or a longer max_len")
+                      "so never a negative: their scores are never pushed down and can fill the top of the ranking (as they did for "
+                      "GRU4Rec on NYC check-ins, nbs/results/autosample). Use 'mixed' (in-batch + uniform negatives) or a longer max_len")
     return never / n_items
 
 # %% ../nbs/07_train.ipynb #5884f362
