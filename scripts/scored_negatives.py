@@ -21,15 +21,16 @@ Writes two CSVs (atomically), a row per single run and a row per checked retrain
     OMP_NUM_THREADS=1 NEGSTUDY_DATA=../shared/data python scripts/scored_negatives.py --out results/autosample/scored_negatives.csv
 """
 import argparse, json
+from pathlib import Path
 import numpy as np, pandas as pd, torch
 from negstudy.core import atomic_path, project_path, torch_gen
 from negstudy.study import _data
 from negstudy.samplers import make_sampler
-from negstudy.autosample import Counted
+from negstudy.autosample import Counted, _spec
+from negstudy.autosearch import SINGLES
 from negstudy.train import fit, training_rows, _batches, _length_batches
 
 GRIDS = ('exhaustive_small_mf', 'exhaustive_small_seq')
-SINGLES = ('uniform', 'popularity', 'in_batch', 'adaptive', 'softmax')
 
 def epoch_sizes(rows, bs:int, gen, batching:str, min_last:int) -> list:
     "Rows x trimmed length of each batch of one epoch, drawn from `gen` as `fit` draws them."
@@ -69,7 +70,7 @@ def main(argv=None):
         if st is None or ' + ' in st['sampler']: continue   # no retrain, or a retrain with a fixed mixture
         name = st['sampler'].split('(')[0]
         kw = {**{k: v for k, v in c['sampler_kw'].items() if k in ('n_neg', 'share')},
-              **next(dict(x) for x in ([{'name': x} if isinstance(x, str) else x for x in c['sampler_kw']['candidates']]) if x['name'] == name)}
+              **next(x for x in map(_spec, c['sampler_kw']['candidates']) if x['name'] == name)}
         kw.pop('name')
         r, b, ml, f = setup(m, name, kw)
         got = f * positions(r, st['epochs'], c['seed'], c['train']['batch_size'], b, ml)
@@ -86,6 +87,6 @@ def main(argv=None):
                         scored=int(round(f * positions(r, m['epochs_run'], c['seed'], c['train']['batch_size'], b, ml)))))
         print(out[-1], flush=True)
     with atomic_path(a.out) as tmp: pd.DataFrame(out).to_csv(tmp, index=False)
-    with atomic_path(a.out.replace('.csv', '_check.csv')) as tmp: pd.DataFrame(checked).to_csv(tmp, index=False)
+    with atomic_path(Path(a.out).with_name(Path(a.out).stem + '_check.csv')) as tmp: pd.DataFrame(checked).to_csv(tmp, index=False)
 
 if __name__ == '__main__': main()
