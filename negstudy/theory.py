@@ -16,7 +16,7 @@ from .core import ConfigError, t_half
 # %% auto #0
 __all__ = ['SWEEPS', 'cvar', 'top_m_mean', 'dro_temperature', 'topk_bounds', 'simulate_topk_opauc', 'plot_simulation',
            'hardness_sweep', 'best_by_k', 'plot_sweep', 'per_k_runs', 'hardness_by_k', 'best_per_k', 'plot_by_k',
-           'hardness_verdict', 'margin_shift']
+           'hardness_verdict', 'margin_shift', 'holm_kept']
 
 # %% ../nbs/08_theory.ipynb #b6e38498
 def cvar(losses:np.ndarray, beta:float) -> float:
@@ -303,3 +303,10 @@ def margin_shift(runs:pd.DataFrame, harder:str, softer:str, k_small:int=5, k_lar
     return pd.Series({'harder': harder, 'softer': softer, f'margin@{k_small}': m[k_small][d.index].mean(), f'margin@{k_large}': m[k_large][d.index].mean(),
                       'shift': d.mean(), 'shift_ci95': h, 'p': pv, 'pairs': len(d), 'positive_seeds': int((d > 0).sum()),
                       'separated': None if len(d) < 2 else bool(abs(d.mean()) > h)})
+
+# %% ../nbs/08_theory.ipynb #17524bb6
+def holm_kept(pvalues, alpha:float=0.05) -> int:
+    "How many of these hypotheses Holm's step-down procedure rejects at familywise level `alpha` (None or NaN: a test that cannot reject)."
+    p = sorted(1.0 if v is None or not np.isfinite(v) else float(v) for v in pvalues)
+    if not 0 < alpha < 1: raise ConfigError(f"holm_kept: alpha must lie in (0, 1), got {alpha}")
+    return next((i for i, v in enumerate(p) if v >= alpha / (len(p) - i)), len(p))
