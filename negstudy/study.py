@@ -24,8 +24,8 @@ from .models import MODELS
 __all__ = ['PIPELINES', 'PIPELINE_KEYS', 'SPEC_KEYS', 'PRESETS', 'LOSS_KW', 'DILUTE', 'SEARCH_KINDS', 'SEARCH_FIT',
            'WITH_NEGATIVES', 'MODES', 'CELL_DEFAULTS', 'TEMPLATE', 'TEMPLATE_TRAIN', 'CELL_KEYS', 'PARKED', 'BAND_COLS',
            'SEARCH', 'CATCH', 'validate_spec', 'load_spec', 'cell_id', 'expand', 'run_cell', 'load_cell', 'is_done',
-           'can_continue', 'template_params', 'park', 'run_grid', 'collect', 'summarize', 'band_table', 'report',
-           'HpoIncomplete', 'hpo', 'main']
+           'can_continue', 'template_params', 'park', 'pick_cells', 'grid_table', 'run_grid', 'collect', 'summarize',
+           'band_table', 'report', 'HpoIncomplete', 'hpo', 'main']
 
 # %% ../nbs/10_study.ipynb #d14366ad
 PIPELINES = {'autosample_search': 'autosample'}   # a grid "sampler" that is a whole procedure -> the sampler whose settings it also takes
@@ -469,17 +469,41 @@ def _unpark(runs_dir:Path) -> int:
         os.replace(c, ck); n += 1
     return n
 
+def pick_cells(cells:list[dict], ids) -> list[dict]:
+    "The cells named by `ids`: each a cell id or a prefix of exactly one (`negstudy grid SPEC --list` shows them), in the grid's order."
+    ids = [i.strip() for i in ids if i.strip()]
+    if not ids: raise ConfigError("--cells: no cell id given (`negstudy grid SPEC --list` shows the grid's cells)")
+    hits = {i: [c['id'] for c in cells if c['id'].startswith(i)] for i in ids}
+    if none := [i for i, h in hits.items() if not h]:
+        raise ConfigError(f"--cells {none}: not a cell of this grid (its {len(cells)} cell(s): {', '.join(c['id'] for c in cells[:8])}{' ...' if len(cells) > 8 else ''})")
+    if many := {i: h for i, h in hits.items() if len(h) > 1}:
+        raise ConfigError(f"--cells: {', '.join(f'{i!r} is a prefix of {len(h)} cells ({h})' for i, h in many.items())}; give more of the id")
+    keep = {h[0] for h in hits.values()}
+    return [c for c in cells if c['id'] in keep]
+
+def grid_table(spec:dict, runs_dir:str|Path|None=None) -> pd.DataFrame:
+    "The grid's cells, one row each (id, dataset, model, sampler, its settings, loss, seed) and, given a runs folder, each one's state there: done, checkpoint (can go on), parked (`park`: the next grid run goes on from it) or new."
+    rows = []
+    for c in expand(spec):
+        d = None if runs_dir is None else Path(runs_dir)/c['id']
+        st = (None if d is None else 'done' if is_done(d) else 'checkpoint' if can_continue(d) else 'parked' if (d/PARKED).exists() else 'new')
+        rows.append(dict(id=c['id'], dataset=c['dataset'], model=c['model'], sampler=c['sampler'], sampler_kw=json.dumps(c['sampler_kw'], sort_keys=True),
+                         loss=c['loss'], seed=c['seed'], **({} if st is None else {'state': st})))
+    return pd.DataFrame(rows)
+
 def run_grid(spec:dict, runs_dir:str|Path, backend:str='local', workers:int=2, executor:str='papermill',
              device:str|None=None, address:str|None=None, gpus_per_run:float=0.0, progress:bool=True,
              mode:str|None=None, # 'continue' / 'stop_now': only the cells with a checkpoint that are not finished (`run_cell`)
              subset:bool=False, # `spec` is part of the folder's grid (`--dataset`, `--samplers`): without `whole`, its spec.json, if any, is kept
              whole:dict|None=None, # with `subset`: the whole grid's spec, written as spec.json (the part's is never written then)
+             cells:list[str]|None=None, # only these cells (ids or unique prefixes, `pick_cells`): a part of the grid, as with `subset`
              ) -> pd.DataFrame:
     "Run all cells of `spec` that are not done (with `mode`: continue or end those that can continue); a table of cell, status and error."
     check_choice('backend', backend, ['local', 'ray']); check_choice('executor', executor, ['papermill', 'direct'])
     if mode is not None: check_choice('mode', mode, MODES)
     runs_dir = Path(runs_dir); runs_dir.mkdir(parents=True, exist_ok=True)
-    cells = expand(spec)
+    if cells is not None: subset = True
+    cells = expand(spec) if cells is None else pick_cells(expand(spec), cells)
     lock = _lock_runs(runs_dir)   # held until this function returns or raises (or the process dies)
     try:
         for t in runs_dir.glob('*/.*.tmp'): t.unlink()    # temporaries of writes a SIGKILL interrupted
@@ -823,6 +847,8 @@ def main(argv=None):
     g.add_argument('--device'); g.add_argument('--gpus-per-run', type=float, default=0.0)
     g.add_argument('--best', help='JSON written by `negstudy hpo`: tuned settings per dataset/model/sampler')
     g.add_argument('--samplers', help="comma-separated: run only these of the spec's samplers")
+    g.add_argument('--cells', help="comma-separated cell ids (or unique prefixes, see --list): run only these cells of the grid")
+    g.add_argument('--list', action='store_true', help="print the grid's cells (with --runs: each one's state there) and run nothing")
     gm = g.add_mutually_exclusive_group()
     gm.add_argument('--continue', dest='mode', action='store_const', const='continue',
                     help='only cells with a checkpoint that are not finished (killed, or ended by their time budget): run them to their own stopping rule, no budget')
@@ -845,12 +871,16 @@ def main(argv=None):
             spec = load_spec(a.spec, datasets=[a.dataset] if a.dataset else None, tuned=tuned,
                              only_samplers=a.samplers.split(',') if a.samplers else None)
             runs = a.runs or f"runs/{spec['name']}-{a.dataset or 'all'}"
-            part, whole = bool(a.dataset or a.samplers), None
+            if a.list:
+                with pd.option_context('display.width', 250, 'display.max_colwidth', 80, 'display.max_rows', 10_000):
+                    print(grid_table(spec, a.runs).to_string(index=False))
+                return 0
+            part, whole = bool(a.dataset or a.samplers or a.cells), None
             if part:   # the folder's spec.json is the whole grid's; where --best tunes only this part, the part's check
                 try: whole = load_spec(a.spec, tuned=tuned)   # would refuse the whole: the folder's spec.json is then left as it is
                 except ConfigError: whole = None
             st = run_grid(spec, runs, a.backend, a.workers, a.executor, a.device, a.address, a.gpus_per_run, mode=a.mode,
-                          subset=part, whole=whole)
+                          subset=part, whole=whole, cells=a.cells.split(',') if a.cells else None)
             print(st.status.value_counts().to_string())
             for _, row in st[st.status == 'failed'].iterrows(): print(f"FAILED {row.id} ({row.sampler}, seed {row.seed}): {row.error}")
             return 1 if (st.status == 'failed').any() else 0

@@ -304,7 +304,7 @@ def margin_shift(runs:pd.DataFrame, harder:str, softer:str, k_small:int=5, k_lar
                       'shift': d.mean(), 'shift_ci95': h, 'p': pv, 'pairs': len(d), 'positive_seeds': int((d > 0).sum()),
                       'separated': None if len(d) < 2 else bool(abs(d.mean()) > h)})
 
-# %% ../nbs/08_theory.ipynb #17524bb6
+# %% ../nbs/08_theory.ipynb #ba2d81d4
 def holm_kept(pvalues, alpha:float=0.05) -> int:
     "How many of these hypotheses Holm's step-down procedure rejects at familywise level `alpha` (None or NaN: a test that cannot reject)."
     p = sorted(1.0 if v is None or not np.isfinite(v) else float(v) for v in pvalues)

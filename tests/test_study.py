@@ -302,3 +302,29 @@ def test_hpo_writes_what_completed_when_one_search_cannot(tmp_path):
     assert r.returncode == 2 and 'hpo-cli-part/synthetic/sasrec/adaptive/bce/space-' in r.stderr and 'no trial completed' in r.stderr, r.stderr[-2000:]
     best = json.loads((tmp_path / 'best.json').read_text())
     assert list(best) == ['synthetic/sasrec/uniform/bce'] and best['synthetic/sasrec/uniform/bce']['lr'] == 1e-3
+
+def test_grid_runs_only_the_cells_named(tmp_path):
+    "`negstudy grid SPEC --list` shows the cells and their state; `--cells ID,...` (ids or unique prefixes) runs only those, and spec.json stays the whole grid's."
+    from negstudy.core import ConfigError
+    from negstudy.study import pick_cells, grid_table
+    spec_path, runs = _spec(tmp_path, samplers=('uniform', 'popularity'), seeds=(0, 1)), tmp_path / 'runs'
+    cells = expand(load_spec(spec_path)); ids = [c['id'] for c in cells]
+    assert len(ids) == 4 and [c['id'] for c in pick_cells(cells, [ids[2], ids[0][:6]])] == [ids[0], ids[2]]   # the grid's order
+    with pytest.raises(ConfigError, match=r"--cells \['zz'\]: not a cell of this grid \(its 4 cell\(s\)"): pick_cells(cells, ['zz'])
+    with pytest.raises(ConfigError, match=r"'ab' is a prefix of 2 cells"): pick_cells([{'id': 'ab1'}, {'id': 'ab2'}], ['ab'])
+    with pytest.raises(ConfigError, match='no cell id given'): pick_cells(cells, [' '])
+    t = grid_table(load_spec(spec_path), runs)
+    assert t.id.tolist() == ids and set(t.state) == {'new'} and set(t.sampler) == {'uniform', 'popularity'}
+    env = {**os.environ, 'OMP_NUM_THREADS': '1'}
+    base = [sys.executable, '-m', 'negstudy.study', 'grid', str(spec_path), '--runs', str(runs), '--executor', 'direct', '--workers', '1']
+    r = subprocess.run(base + ['--cells', ids[1][:7]], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert [p.parent.name for p in runs.glob('*/metrics.json')] == [ids[1]] and json.loads((runs / 'spec.json').read_text()) == json.loads(json.dumps(load_spec(spec_path)))
+    r = subprocess.run(base + ['--list'], capture_output=True, text=True, env=env)
+    assert r.returncode == 0 and len(list(runs.glob('*/metrics.json'))) == 1, r.stderr
+    lines = {l.split()[0]: l.split()[-1] for l in r.stdout.splitlines()[1:]}
+    assert lines == {i: 'done' if i == ids[1] else 'new' for i in ids}, r.stdout
+    r = subprocess.run(base + ['--cells', 'nope'], capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and r.stderr.startswith("negstudy: error: --cells ['nope']: not a cell of this grid"), r.stderr
+    (runs / ids[3]).mkdir(); (runs / ids[3] / 'checkpoint.keep').write_bytes(b'')   # what `negstudy park` leaves
+    assert grid_table(load_spec(spec_path), runs).set_index('id').state[ids[3]] == 'parked'
