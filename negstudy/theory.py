@@ -16,7 +16,7 @@ from .core import ConfigError, t_half
 # %% auto #0
 __all__ = ['SWEEPS', 'cvar', 'top_m_mean', 'dro_temperature', 'topk_bounds', 'simulate_topk_opauc', 'plot_simulation',
            'hardness_sweep', 'best_by_k', 'plot_sweep', 'per_k_runs', 'hardness_by_k', 'best_per_k', 'plot_by_k',
-           'hardness_verdict', 'margin_shift', 'holm_kept']
+           'plot_beta', 'hardness_verdict', 'margin_shift', 'holm_kept']
 
 # %% ../nbs/08_theory.ipynb #b6e38498
 def cvar(losses:np.ndarray, beta:float) -> float:
@@ -232,38 +232,56 @@ def best_per_k(runs:pd.DataFrame, family:str, N:int|None=None, min_seeds:int=3, 
                         screen_unpaired=', '.join(sorted(c for c, v in lead.items() if not np.isfinite(v))) or None))
     return pd.DataFrame(out).set_index('K')
 
-def plot_by_k(table:pd.DataFrame, N:int|None=200, path=None, mark:float|None=1.4, # the issue's mark (the paper's own NDCG@50 gain: 1.49), drawn dashed (None: not drawn)
-              pool_M:int|None=None, # also a panel of DNS(pool_M, N) against the pool size N (larger N = harder at a fixed M)
-              ):
-    """Gain over uniform (test NDCG@K, each K from its own selection) against DNS's M and Softmax-v's rho at pool size N
-    (None: no such panel) and, with `pool_M`, against DNS's pool size N at M = `pool_M`; one line per K, with the 95%
-    interval of the per-seed ratios where there are two seeds or more (open markers: one seed, no interval)."""
-    import matplotlib; matplotlib.use('Agg') if path else None
-    import matplotlib.pyplot as plt
-    panels = [(f, 'N', N, knob, x.format(N=N)) for f, knob, x in (('DNS', 'M', 'M: keep the top M of {N} (smaller = harder)'), ('Softmax-v', 'rho', 'ρ (larger = harder)'))
-              if N is not None and ((table.family == f) & (table.N == N)).any()]
-    if pool_M is not None:
-        if not ((table.family == 'DNS') & (table.M == pool_M)).any(): raise ConfigError(f"no DNS run with M={pool_M} in this table")
-        panels.append(('DNS', 'M', pool_M, 'N', f'N: the pool DNS keeps the top {pool_M} of (larger = harder)'))
-    if not panels: raise ConfigError(f"no DNS or Softmax-v run at N={N} in this table")
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4), sharey=True, squeeze=False)
-    for ax, (fam, fix, val, knob, xlabel) in zip(axes[0], panels):
-        for k, g in table[(table.family == fam) & (table[fix] == val)].groupby('K'):
-            g = g.sort_values(knob)
-            line = ax.errorbar(g[knob].astype(float), g.gain, yerr=g.gain_ci95.fillna(0), fmt='o-', capsize=3, label=f'NDCG@{k}')
-            one = g[g.n_pairs < 2]   # one seed against uniform: no interval, drawn open
-            ax.plot(one[knob].astype(float), one.gain, 'o', mfc='white', mec=line[0].get_color(), zorder=3)
-        ax.set_xscale('log'); ax.axhline(1, color='grey', lw=.8); ax.set_xlabel(xlabel); ax.grid(alpha=.3)
+def _gain_line(ax, g:pd.DataFrame, x:str, fmt:str, label:str, color=None):
+    "One K's gains over uniform against column `x` of `g` (rows of `hardness_by_k`): the 95% interval where there is one, open markers where there is none (one seed)."
+    g = g.sort_values(x)
+    line = ax.errorbar(g[x].astype(float), g.gain, yerr=g.gain_ci95.fillna(0), fmt=fmt, capsize=3, label=label, color=color)
+    one = g[g.n_pairs < 2]
+    ax.plot(one[x].astype(float), one.gain, fmt[0], mfc='white', mec=line[0].get_color(), zorder=3)
+    return line[0].get_color()
+
+def _finish(fig, axes, mark, path):
+    for ax in axes:
+        ax.set_xscale('log'); ax.axhline(1, color='grey', lw=.8); ax.grid(alpha=.3)
         if mark: ax.axhline(mark, color='black', ls='--', lw=.8, label=f"the issue's mark, {mark}×")
-        ax.set_title(f'{fam}, {fix} = {val}: gain over uniform (selection per K)', fontsize=10)
-    axes[0][0].set_ylabel('test NDCG@K ÷ uniform (same seed)')
-    axes[0][-1].plot([], [], 'o', mfc='white', mec='grey', label='one seed (no interval)')
-    for ax in axes[0]: ax.legend(fontsize=8)
+    axes[0].set_ylabel('test NDCG@K ÷ uniform (same seed)')
+    axes[-1].plot([], [], 'o', mfc='white', mec='grey', label='one seed (no interval)')
+    for ax in axes: ax.legend(fontsize=8)
     if path:
         from negstudy.core import atomic_path
         with atomic_path(path) as tmp: fig.savefig(tmp, dpi=110, bbox_inches='tight', format='png')
-        plt.close(fig)
+        import matplotlib.pyplot as plt; plt.close(fig)
     return fig
+
+def plot_by_k(table:pd.DataFrame, N:int=200, path=None, mark:float|None=1.4, # the issue's mark (the paper's own NDCG@50 gain: 1.49), drawn dashed (None: not drawn)
+              ):
+    """Gain over uniform (test NDCG@K, each K from its own selection) against DNS's M and Softmax-v's rho at pool size N,
+    one line per K, with the 95% interval of the per-seed ratios where there are two seeds or more (open markers: one seed, no interval)."""
+    import matplotlib; matplotlib.use('Agg') if path else None
+    import matplotlib.pyplot as plt
+    fams = [(f, k, x) for f, k, x in (('DNS', 'M', 'M: keep the top M of {N} (smaller = harder)'), ('Softmax-v', 'rho', 'ρ (larger = harder)'))
+            if ((table.family == f) & (table.N == N)).any()]
+    if not fams: raise ConfigError(f"no DNS or Softmax-v run at N={N} in this table")
+    fig, axes = plt.subplots(1, len(fams), figsize=(5.5 * len(fams), 4), sharey=True, squeeze=False)
+    for ax, (fam, knob, xlabel) in zip(axes[0], fams):
+        for k, g in table[(table.family == fam) & (table.N == N)].groupby('K'): _gain_line(ax, g, knob, 'o-', f'NDCG@{k}')
+        ax.set_xlabel(xlabel.format(N=N)); ax.set_title(f'{fam}, N = {N}: gain over uniform (selection per K)', fontsize=10)
+    return _finish(fig, list(axes[0]), mark, path)
+
+def plot_beta(table:pd.DataFrame, N:int=200, M:int=5, path=None, mark:float|None=1.4):
+    """DNS's gain over uniform (rows of `hardness_by_k`) against β = M/N, the share of the pool it keeps: the M sweep at
+    pool size `N` (circles, solid) and the pool sweep at `M` (squares, dashed), one colour per K. Where the two sweeps
+    meet at one β, DNS(M, N)'s claim to optimise OPAUC(β) says they should agree."""
+    import matplotlib; matplotlib.use('Agg') if path else None
+    import matplotlib.pyplot as plt
+    d = table[table.family == 'DNS'].assign(beta=lambda t: (t.M / t.N).astype(float))
+    if not (d.N == N).any() or not (d.M == M).any(): raise ConfigError(f"plot_beta: needs DNS runs at N={N} and at M={M} in this table")
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for k, g in d.groupby('K'):
+        c = _gain_line(ax, g[g.N == N], 'beta', 'o-', f'NDCG@{k}: M at N = {N}')
+        _gain_line(ax, g[g.M == M], 'beta', 's--', f'NDCG@{k}: N at M = {M}', color=c)
+    ax.set_xlabel('β = M / N (smaller = harder)'); ax.set_title('DNS(M, N): gain over uniform against β (selection per K)', fontsize=10)
+    return _finish(fig, [ax], mark, path)
 
 # %% ../nbs/08_theory.ipynb #0fb168f5
 def hardness_verdict(runs:pd.DataFrame, N:int=200, mark:float=1.4, baseline:str='uniform') -> pd.DataFrame:
