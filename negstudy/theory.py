@@ -270,12 +270,14 @@ def plot_by_k(table:pd.DataFrame, N:int=200, path=None, mark:float|None=1.4, # t
 
 def plot_beta(table:pd.DataFrame, N:int=200, M:int=5, path=None, mark:float|None=1.4):
     """DNS's gain over uniform (rows of `hardness_by_k`) against β = M/N, the share of the pool it keeps: the M sweep at
-    pool size `N` (circles, solid) and the pool sweep at `M` (squares, dashed), one colour per K. Where the two sweeps
-    meet at one β, DNS(M, N)'s claim to optimise OPAUC(β) says they should agree."""
+    pool size `N` (circles, solid) and the pool sweep at `M` (squares, dashed), one colour per K. At a β reached by two
+    different (M, N), reading DNS(M, N) as an estimator of OPAUC(β) says they should agree (the two lines always share
+    DNS(M, N) itself). Pass one seed's table: every point then compares the same split, so a one-seed point is not set beside a mean."""
     import matplotlib; matplotlib.use('Agg') if path else None
     import matplotlib.pyplot as plt
     d = table[table.family == 'DNS'].assign(beta=lambda t: (t.M / t.N).astype(float))
     if not (d.N == N).any() or not (d.M == M).any(): raise ConfigError(f"plot_beta: needs DNS runs at N={N} and at M={M} in this table")
+    if (d.seeds > 1).any(): raise ConfigError(f"plot_beta: pass one seed's rows (e.g. hardness_by_k(runs[runs.seed == 0])); {sorted(set(d[d.seeds > 1].run))} have several")
     fig, ax = plt.subplots(figsize=(6, 4))
     for k, g in d.groupby('K'):
         c = _gain_line(ax, g[g.N == N], 'beta', 'o-', f'NDCG@{k}: M at N = {N}')
