@@ -245,7 +245,7 @@ def _finish(fig, axes, mark, path):
         ax.set_xscale('log'); ax.axhline(1, color='grey', lw=.8); ax.grid(alpha=.3)
         if mark: ax.axhline(mark, color='black', ls='--', lw=.8, label=f"the issue's mark, {mark}×")
     axes[0].set_ylabel('test NDCG@K ÷ uniform (same seed)')
-    if any(l.get_mfc() == 'white' for ax in axes for l in ax.lines): axes[-1].plot([], [], 'o', mfc='white', mec='grey', label='one seed (no interval)')   # only when one is drawn
+    if any(l.get_mfc() == 'white' and len(l.get_xdata()) for ax in axes for l in ax.lines): axes[-1].plot([], [], 'o', mfc='white', mec='grey', label='one seed (no interval)')   # only when one is drawn
     for ax in axes: ax.legend(fontsize=8)
     if path:
         from negstudy.core import atomic_path
